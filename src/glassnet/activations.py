@@ -1,0 +1,243 @@
+"""Activation (transfer) functions: value, derivative and formula side by side.
+
+A neuron computes its *net input* ``net = w·x + b`` and then its output
+``out = f(net)``. Each activation below keeps together
+
+* ``value(net) -> out``: the function itself;
+* ``derivative(net, out) -> f'(net)``: its derivative, element by element, written
+  in whichever of ``net`` or ``out`` is cheaper (the sigmoid's is ``out (1 − out)``);
+* ``formula`` / ``derivative_formula``: the same two in plain text, written with the
+  names ``net`` and ``out`` so that the explanation can put numbers in their place;
+* ``latex`` / ``derivative_latex``: the same for Markdown/LaTeX renderers.
+
+Softmax is not element-wise: its Jacobian couples the outputs of a layer, so it
+overrides :meth:`Activation.vjp` (the vector–Jacobian product used by backpropagation).
+
+The hard limits ``hardlim`` and ``hardlims`` are the perceptron's transfer functions.
+Their derivative is zero almost everywhere, so gradient descent can't train through
+them: they are marked ``differentiable=False`` and a network refuses them.
+
+Your own activation works everywhere a built-in one does (training, gradient
+checks, explanations, model files once registered)::
+
+    >>> import numpy as np
+    >>> from glassnet.activations import Activation, sigmoid
+    >>> swish = Activation(
+    ...     "swish",
+    ...     value=lambda net: net * sigmoid(net),
+    ...     derivative=lambda net, out: out + sigmoid(net) * (1 - out),
+    ...     formula="out = net · σ(net)",
+    ...     derivative_formula="out + σ(net) · (1 − out)",
+    ... )
+    >>> float(swish(np.array([1.0]))[0])  # doctest: +ELLIPSIS
+    0.7310585...
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .errors import ConfigError
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class Activation:
+    """An activation function ``out = f(net)`` with its derivative and formulas.
+
+    Parameters
+    ----------
+    name : str
+        The registry name (``"sigmoid"``).
+    value : callable ``(net) -> out``
+    derivative : callable ``(net, out) -> f'(net)`` or None
+        Element-wise derivative. ``None`` (or ``differentiable=False``) for functions
+        gradient descent cannot train through.
+    formula, derivative_formula : str
+        Plain-text formulas in the names ``net`` and ``out``.
+    latex, derivative_latex : str
+        LaTeX forms of the same.
+    differentiable : bool
+        False for the hard limits.
+    """
+
+    name: str
+    value: Callable[[Array], Array]
+    derivative: Callable[[Array, Array], Array] | None = None
+    formula: str = ""
+    derivative_formula: str = ""
+    latex: str = ""
+    derivative_latex: str = ""
+    differentiable: bool = True
+    elementwise: bool = True
+    params: dict = field(default_factory=dict)
+
+    def __call__(self, net: Array) -> Array:
+        return self.value(net)
+
+    def vjp(self, net: Array, out: Array, dout: Array) -> Array:
+        """Backpropagate through the activation: ``∂E/∂net = ∂E/∂out ⊙ f'(net)``."""
+        if self.derivative is None:
+            raise ConfigError(f"activation {self.name!r} has no derivative; it cannot be trained by backpropagation")
+        return dout * self.derivative(net, out)
+
+    def __repr__(self) -> str:
+        extra = "".join(f", {k}={v!r}" for k, v in self.params.items())
+        return f"Activation({self.name!r}{extra})"
+
+
+# ---------------------------------------------------------------- the functions
+
+
+def _sigmoid(net: Array) -> Array:
+    # 1/(1+e^-x) for x >= 0 and e^x/(1+e^x) for x < 0: exp never overflows.
+    e = np.exp(-np.abs(net))
+    return np.where(net >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _softplus(net: Array) -> Array:
+    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|)
+    return np.maximum(net, 0) + np.log1p(np.exp(-np.abs(net)))
+
+
+def _softmax(net: Array) -> Array:
+    z = net - net.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+class _Softmax(Activation):
+    def vjp(self, net: Array, out: Array, dout: Array) -> Array:
+        """``∂E/∂net_k = out_k (∂E/∂out_k − Σ_j ∂E/∂out_j out_j)`` (the softmax Jacobian applied)."""
+        return out * (dout - (dout * out).sum(axis=-1, keepdims=True))
+
+
+def leaky_relu(alpha: float = 0.01) -> Activation:
+    """Leaky ReLU with slope ``alpha`` for negative inputs."""
+    a = float(alpha)
+    return Activation(
+        "leaky_relu",
+        value=lambda net: np.where(net > 0, net, a * net),
+        derivative=lambda net, out: np.where(net > 0, 1.0, a).astype(net.dtype, copy=False),
+        formula=f"out = net if net > 0 else {a:g} · net",
+        derivative_formula=f"[net > 0] + {a:g} · [net ≤ 0]",
+        latex=rf"\mathrm{{out}} = \max(\mathrm{{net}}, {a:g}\,\mathrm{{net}})",
+        derivative_latex=rf"[\mathrm{{net}} > 0] + {a:g}\,[\mathrm{{net}} \le 0]",
+        params={"alpha": a},
+    )
+
+
+def _one(net: Array, out: Array) -> Array:
+    return np.ones_like(net)
+
+
+_REGISTRY: dict[str, Activation] = {}
+
+
+def register(activation: Activation) -> Activation:
+    """Add an activation to the registry so it can be named by string (and saved in model files)."""
+    if not isinstance(activation, Activation):
+        raise ConfigError(f"register() takes an Activation; got {type(activation).__name__}")
+    _REGISTRY[activation.name] = activation
+    return activation
+
+
+identity = register(Activation(
+    "identity",
+    value=lambda net: net,
+    derivative=_one,
+    formula="out = net",
+    derivative_formula="1",
+    latex=r"\mathrm{out} = \mathrm{net}",
+    derivative_latex="1",
+))
+sigmoid = register(Activation(
+    "sigmoid",
+    value=_sigmoid,
+    derivative=lambda net, out: out * (1 - out),
+    formula="out = 1 / (1 + e^(−net))",
+    derivative_formula="out · (1 − out)",
+    latex=r"\mathrm{out} = \frac{1}{1 + e^{-\mathrm{net}}}",
+    derivative_latex=r"\mathrm{out}\,(1 - \mathrm{out})",
+))
+tanh = register(Activation(
+    "tanh",
+    value=np.tanh,
+    derivative=lambda net, out: 1 - out * out,
+    formula="out = tanh(net)",
+    derivative_formula="1 − out²",
+    latex=r"\mathrm{out} = \tanh(\mathrm{net})",
+    derivative_latex=r"1 - \mathrm{out}^2",
+))
+relu = register(Activation(
+    "relu",
+    value=lambda net: np.maximum(net, 0),
+    derivative=lambda net, out: (net > 0).astype(net.dtype),
+    formula="out = max(0, net)",
+    derivative_formula="[net > 0]",
+    latex=r"\mathrm{out} = \max(0, \mathrm{net})",
+    derivative_latex=r"[\mathrm{net} > 0]",
+))
+register(leaky_relu(0.01))
+softplus = register(Activation(
+    "softplus",
+    value=_softplus,
+    derivative=lambda net, out: _sigmoid(net),
+    formula="out = ln(1 + e^net)",
+    derivative_formula="1 / (1 + e^(−net))",
+    latex=r"\mathrm{out} = \ln(1 + e^{\mathrm{net}})",
+    derivative_latex=r"\frac{1}{1 + e^{-\mathrm{net}}}",
+))
+softmax = register(_Softmax(
+    "softmax",
+    value=_softmax,
+    derivative=None,
+    formula="out_k = e^(net_k) / Σ_j e^(net_j)",
+    derivative_formula="∂out_k/∂net_j = out_k ([k = j] − out_j)",
+    latex=r"\mathrm{out}_k = \frac{e^{\mathrm{net}_k}}{\sum_j e^{\mathrm{net}_j}}",
+    derivative_latex=r"\frac{\partial \mathrm{out}_k}{\partial \mathrm{net}_j} = \mathrm{out}_k([k=j] - \mathrm{out}_j)",
+    elementwise=False,
+))
+hardlim = register(Activation(
+    "hardlim",
+    value=lambda net: (net >= 0).astype(net.dtype),
+    formula="out = 1 if net ≥ 0 else 0",
+    latex=r"\mathrm{out} = [\mathrm{net} \ge 0]",
+    differentiable=False,
+))
+hardlims = register(Activation(
+    "hardlims",
+    value=lambda net: np.where(net >= 0, 1.0, -1.0).astype(net.dtype),
+    formula="out = +1 if net ≥ 0 else −1",
+    latex=r"\mathrm{out} = \operatorname{sign}(\mathrm{net})",
+    differentiable=False,
+))
+
+
+def get(activation: str | Activation | None) -> Activation:
+    """Look an activation up by name (``None`` means identity); an Activation passes through.
+
+    >>> get("sigmoid").value(np.array([0.0]))
+    array([0.5])
+    """
+    if activation is None:
+        return identity
+    if isinstance(activation, Activation):
+        return activation
+    if isinstance(activation, str):
+        key = activation.strip().lower().replace("-", "_")
+        key = {"linear": "identity", "logistic": "sigmoid", "purelin": "identity", "logsig": "sigmoid",
+               "tansig": "tanh", "leakyrelu": "leaky_relu"}.get(key, key)
+        if key in _REGISTRY:
+            return _REGISTRY[key]
+        raise ConfigError(f"unknown activation {activation!r}; valid names: {', '.join(sorted(_REGISTRY))}")
+    raise ConfigError(f"activation must be a name or an Activation; got {type(activation).__name__}")
+
+
+def names() -> list[str]:
+    """The registered activation names."""
+    return sorted(_REGISTRY)

@@ -1,0 +1,105 @@
+"""The fully connected layer: ``net = W x + b``, ``out = f(net)``.
+
+``W`` has shape ``(S, R)`` — S neurons, R inputs — and ``W[i, j]`` is the strength of
+the connection from input ``j`` to neuron ``i``, as in the textbooks. For a batch
+``X`` of shape ``(n, R)`` (one sample per row) the same computation reads
+``NET = X Wᵀ + b`` with shape ``(n, S)``.
+
+Backpropagation, with ``δ = ∂E/∂net = ∂E/∂out ⊙ f′(net)``::
+
+    ∂E/∂W = δᵀ X        (S, R)   — entry (i, j) sums δ_i · x_j over the batch
+    ∂E/∂b = Σ_rows δ    (S,)
+    ∂E/∂X = δ W         (n, R)   — what the layer below receives
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import activations, initializers
+from ..errors import ConfigError
+from .base import Layer
+
+
+class Dense(Layer):
+    """A layer of ``units`` neurons, each connected to every input.
+
+    Parameters
+    ----------
+    units : int
+        S, the number of neurons.
+    activation : str or Activation, default "identity"
+    use_bias : bool, default True
+    kernel_initializer, bias_initializer : name, number, array or callable
+        Initial ``W`` (shape ``(units, inputs)``) and ``b`` (shape ``(units,)``).
+    W, b : array-like, optional
+        Initial values given directly (shortcut for the initialisers).
+
+    Examples
+    --------
+    >>> layer = Dense(2, activation="sigmoid", W=[[.15, .20], [.25, .30]], b=[.35, .35])
+    """
+
+    kind = "dense"
+
+    def __init__(self, units: int, activation="identity", use_bias: bool = True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros", W=None, b=None):
+        super().__init__()
+        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units < 1:
+            raise ConfigError(f"Dense units must be a positive integer; got {units!r}")
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        if not self.activation.differentiable:
+            raise ConfigError(
+                f"activation {self.activation.name!r} has no useful derivative (it is a step), so a network "
+                "trained by backpropagation cannot use it; use glassnet.Perceptron for hard limits, "
+                "or a smooth activation such as 'sigmoid' or 'tanh'")
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(W if W is not None else kernel_initializer)
+        self.bias_initializer = initializers.get(b if b is not None else bias_initializer)
+        self._init_names = (kernel_initializer if isinstance(kernel_initializer, str) and W is None else None,
+                            bias_initializer if isinstance(bias_initializer, str) and b is None else None)
+
+    def compute_output_shape(self, input_shape):
+        if len(input_shape) != 1:
+            raise ConfigError(f"Dense expects flat inputs of shape (R,); got {input_shape}: add a Flatten layer first")
+        return (self.units,)
+
+    def build(self, input_shape, rng, dtype):
+        shape = super().build(input_shape, rng, dtype)
+        R, S = input_shape[0], self.units
+        self.params["W"] = self.kernel_initializer((S, R), R, S, rng, self.dtype)
+        self.trainable["W"] = True
+        if self.use_bias:
+            self.params["b"] = self.bias_initializer((S,), R, S, rng, self.dtype)
+            self.trainable["b"] = True
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        return shape
+
+    def forward(self, x, training=False):
+        self.input = x
+        net = x @ self.params["W"].T
+        if self.use_bias:
+            net += self.params["b"]
+        self.net = net
+        self.out = self.activation.value(net)
+        return self.out
+
+    def backward(self, dout):
+        """``δ = dout ⊙ f′(net)``, then :meth:`backward_net`."""
+        self.dout = dout
+        return self.backward_net(self.activation.vjp(self.net, self.out, dout))
+
+    def backward_net(self, delta):
+        """Given ``δ = ∂E/∂net``: fill ``∂E/∂W = δᵀ X``, ``∂E/∂b = Σ δ`` and return ``∂E/∂X = δ W``."""
+        self.delta = delta
+        np.matmul(delta.T, self.input, out=self.grads["W"])
+        if self.use_bias:
+            np.sum(delta, axis=0, out=self.grads["b"])
+        return delta @ self.params["W"]
+
+    def config(self):
+        cfg = {"units": self.units, "activation": self.activation.name}
+        if not self.use_bias:
+            cfg["use_bias"] = False
+        return cfg

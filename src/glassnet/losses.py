@@ -1,0 +1,229 @@
+"""Loss functions: value, gradient and formula side by side.
+
+A loss compares a network's output ``out`` with the ``target``. Each loss here is
+written per sample — ``per_sample(out, target)`` gives one number per row and
+``grad(out, target)`` its derivative ``∂L_i/∂out_i`` — and the batch loss is their
+(weighted) mean over the rows::
+
+    E = Σ_i w_i L_i / Σ_i w_i        ∂E/∂out_i = w_i ∂L_i/∂out_i / Σ_i w_i
+
+(w_i = 1 unless sample weights are given). For one sample, as in the seed example,
+``total_error`` is exactly the textbook ``E_total = Σ_k ½ (target_k − out_k)²``.
+
+Cross-entropy after the matching output activation (softmax for categorical, sigmoid
+for binary) is *fused*: the product of the loss gradient and the activation's Jacobian
+simplifies to ``∂L/∂net = out − target`` (derivation in :class:`Loss`), which is both
+cheaper and immune to overflow; the fused value is computed from ``net`` with the
+log-sum-exp trick, so it never takes the log of 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .errors import ConfigError
+
+Array = np.ndarray
+_TINY = 1e-300
+
+
+@dataclass(frozen=True, eq=False)
+class Loss:
+    """A loss ``L(out, target)`` with its gradient and formulas.
+
+    Parameters
+    ----------
+    name : str
+    per_sample : callable ``(out, target) -> (n,)``
+    grad : callable ``(out, target) -> (n, K)``, the derivative ``∂L_i/∂out_i``
+    formula, derivative_formula : str
+        Plain text, per output ``k``, in the names ``out`` and ``target``.
+    latex, derivative_latex : str
+    fused_with : str or None
+        The name of the output activation this loss fuses with. With it:
+        ``∂L/∂net = out − target`` per sample. For softmax + categorical
+        cross-entropy, ``∂L/∂net_j = Σ_k (−t_k/o_k) o_k([k=j] − o_j) = o_j Σ_k t_k − t_j
+        = o_j − t_j`` when the targets of a row sum to one; for sigmoid + binary
+        cross-entropy, ``(−t/o + (1−t)/(1−o)) · o(1−o) = o − t``, divided by K because
+        that loss averages over the K outputs.
+    per_sample_from_net : callable ``(net, target) -> (n,)`` or None
+        The fused loss value, computed stably from the pre-activation.
+    """
+
+    name: str
+    per_sample: Callable[[Array, Array], Array]
+    grad: Callable[[Array, Array], Array]
+    formula: str = ""
+    derivative_formula: str = ""
+    latex: str = ""
+    derivative_latex: str = ""
+    fused_with: str | None = None
+    per_sample_from_net: Callable[[Array, Array], Array] | None = None
+    fused_formula: str = ""
+
+    # -- reductions over the batch -------------------------------------------------
+    @staticmethod
+    def _weights(n: int, sample_weight: Array | None) -> Array | None:
+        if sample_weight is None:
+            return None
+        w = np.asarray(sample_weight, dtype=np.float64).reshape(-1)
+        if w.shape[0] != n:
+            raise ConfigError(f"sample_weight has {w.shape[0]} entries; expected one per sample ({n})")
+        return w
+
+    def value(self, out: Array, target: Array, sample_weight: Array | None = None) -> float:
+        """The batch loss ``E``: the (weighted) mean of the per-sample losses."""
+        return self._reduce(self.per_sample(out, target), sample_weight)
+
+    def value_from_net(self, net: Array, target: Array, sample_weight: Array | None = None) -> float:
+        """The fused batch loss, computed from the pre-activation ``net``."""
+        if self.per_sample_from_net is None:
+            raise ConfigError(f"loss {self.name!r} has no fused form")
+        return self._reduce(self.per_sample_from_net(net, target), sample_weight)
+
+    def _reduce(self, per_sample: Array, sample_weight: Array | None) -> float:
+        w = self._weights(per_sample.shape[0], sample_weight)
+        if w is None:
+            return float(per_sample.mean())
+        return float((per_sample * w).sum() / w.sum())
+
+    def _scale(self, g: Array, sample_weight: Array | None) -> Array:
+        n = g.shape[0]
+        w = self._weights(n, sample_weight)
+        if w is None:
+            g *= 1.0 / n
+        else:
+            g *= (w / w.sum()).astype(g.dtype).reshape((n,) + (1,) * (g.ndim - 1))
+        return g
+
+    def gradient(self, out: Array, target: Array, sample_weight: Array | None = None) -> Array:
+        """``∂E/∂out`` for the whole batch (the per-sample gradients, scaled by the reduction)."""
+        return self._scale(np.array(self.grad(out, target), dtype=out.dtype), sample_weight)
+
+    def fused_delta(self, out: Array, target: Array, sample_weight: Array | None = None) -> Array:
+        """``∂E/∂net`` of the fused output layer: ``(out − target)``, scaled by the reduction."""
+        g = np.subtract(out, target, dtype=out.dtype)
+        if self.name == "binary_crossentropy":
+            g *= 1.0 / out.shape[-1]
+        return self._scale(g, sample_weight)
+
+    def fuses(self, activation) -> bool:
+        """True when this loss after ``activation`` has the simple gradient ``out − target``."""
+        return self.fused_with is not None and getattr(activation, "name", None) == self.fused_with
+
+    def __repr__(self) -> str:
+        return f"Loss({self.name!r})"
+
+
+# ---------------------------------------------------------------- the losses
+
+
+def _log(x: Array) -> Array:
+    return np.log(np.maximum(x, _TINY))
+
+
+def _bce(out: Array, target: Array) -> Array:
+    return -(target * _log(out) + (1 - target) * _log(1 - out)).mean(axis=-1)
+
+
+def _bce_grad(out: Array, target: Array) -> Array:
+    o = np.clip(out, _TINY, None)
+    q = np.clip(1 - out, _TINY, None)
+    return (-target / o + (1 - target) / q) / out.shape[-1]
+
+
+def _bce_from_net(net: Array, target: Array) -> Array:
+    # −[t log σ(z) + (1−t) log(1−σ(z))] = max(z, 0) − z t + log(1 + e^−|z|)
+    return (np.maximum(net, 0) - net * target + np.log1p(np.exp(-np.abs(net)))).mean(axis=-1)
+
+
+def _cce_from_net(net: Array, target: Array) -> Array:
+    # −Σ_k t_k log softmax(z)_k = Σ_k t_k (logsumexp(z) − z_k)
+    m = net.max(axis=-1, keepdims=True)
+    lse = m + np.log(np.exp(net - m).sum(axis=-1, keepdims=True))
+    return (target * (lse - net)).sum(axis=-1)
+
+
+def _flat(a: Array) -> Array:
+    return a.reshape(a.shape[0], -1)
+
+
+_REGISTRY: dict[str, Loss] = {}
+
+
+def register(loss: Loss) -> Loss:
+    """Add a loss to the registry so it can be named by string."""
+    if not isinstance(loss, Loss):
+        raise ConfigError(f"register() takes a Loss; got {type(loss).__name__}")
+    _REGISTRY[loss.name] = loss
+    return loss
+
+
+total_error = register(Loss(
+    "total_error",
+    per_sample=lambda out, target: 0.5 * ((target - out) ** 2).reshape(out.shape[0], -1).sum(axis=1),
+    grad=lambda out, target: out - target,
+    formula="E = Σ ½ (target − out)²",
+    derivative_formula="−(target − out)",
+    latex=r"E = \sum \tfrac{1}{2}(\mathrm{target} - \mathrm{out})^2",
+    derivative_latex=r"-(\mathrm{target} - \mathrm{out})",
+))
+mse = register(Loss(
+    "mse",
+    per_sample=lambda out, target: ((target - out) ** 2).reshape(out.shape[0], -1).mean(axis=1),
+    grad=lambda out, target: 2 * (out - target) / _flat(out).shape[1],
+    formula="E = (1/K) Σ (target − out)²",
+    derivative_formula="−2 (target − out) / K",
+    latex=r"E = \frac{1}{K}\sum (\mathrm{target} - \mathrm{out})^2",
+    derivative_latex=r"-\frac{2}{K}(\mathrm{target} - \mathrm{out})",
+))
+binary_crossentropy = register(Loss(
+    "binary_crossentropy",
+    per_sample=_bce,
+    grad=_bce_grad,
+    formula="E = −(1/K) Σ [target ln(out) + (1 − target) ln(1 − out)]",
+    derivative_formula="(−target/out + (1 − target)/(1 − out)) / K",
+    latex=r"E = -\frac{1}{K}\sum [t \ln o + (1-t)\ln(1-o)]",
+    derivative_latex=r"\frac{1}{K}\left(-\frac{t}{o} + \frac{1-t}{1-o}\right)",
+    fused_with="sigmoid",
+    per_sample_from_net=_bce_from_net,
+    fused_formula="(out − target) / K",
+))
+categorical_crossentropy = register(Loss(
+    "categorical_crossentropy",
+    per_sample=lambda out, target: -(target * _log(out)).sum(axis=-1),
+    grad=lambda out, target: -target / np.clip(out, _TINY, None),
+    formula="E = −Σ target ln(out)",
+    derivative_formula="−target / out",
+    latex=r"E = -\sum t \ln o",
+    derivative_latex=r"-\frac{t}{o}",
+    fused_with="softmax",
+    per_sample_from_net=_cce_from_net,
+    fused_formula="out − target",
+))
+
+_ALIASES = {"sse": "total_error", "squared_error": "mse", "mean_squared_error": "mse",
+            "bce": "binary_crossentropy", "log_loss": "categorical_crossentropy",
+            "cross_entropy": "categorical_crossentropy", "crossentropy": "categorical_crossentropy",
+            "cce": "categorical_crossentropy"}
+
+
+def get(loss: str | Loss) -> Loss:
+    """Look a loss up by name; a Loss passes through."""
+    if isinstance(loss, Loss):
+        return loss
+    if isinstance(loss, str):
+        key = loss.strip().lower().replace("-", "_")
+        key = _ALIASES.get(key, key)
+        if key in _REGISTRY:
+            return _REGISTRY[key]
+        raise ConfigError(f"unknown loss {loss!r}; valid names: {', '.join(sorted(_REGISTRY))}")
+    raise ConfigError(f"loss must be a name or a Loss; got {type(loss).__name__}")
+
+
+def names() -> list[str]:
+    """The registered loss names."""
+    return sorted(_REGISTRY)

@@ -1,0 +1,313 @@
+"""A network: a stack of layers, a loss, and every parameter by name.
+
+Forward pass: each layer turns its input into its output, keeping what
+backpropagation needs (for a dense layer, ``net`` and ``out``). Backward pass: the
+loss gives ``∂E/∂out`` of the last layer and each layer, from the top down, turns
+``∂E/∂out`` into the gradients of its parameters and ``∂E/∂in`` for the layer below —
+the chain rule, one layer at a time.
+
+Parameters are named by the layer they belong to, counting only layers that have
+parameters: ``W1, b1`` for the first, ``W2, b2`` for the second, and so on. They all
+live in one flat, contiguous buffer (trainable ones first), and so do their
+gradients, so an optimizer updates every parameter in a few vectorised operations.
+
+>>> import numpy as np
+>>> from glassnet import Network, Dense
+>>> net = Network([Dense(2, "sigmoid"), Dense(2, "sigmoid")], loss="total_error", input_shape=2, seed=0)
+>>> out = net.forward(np.array([[0.05, 0.10]]))
+>>> sorted(net.params)
+['W1', 'W2', 'b1', 'b2']
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from . import losses
+from .errors import ConfigError, DataError, NotFittedError
+from .layers.base import Layer
+from .validation import as_float_array
+
+_DTYPES = {"float64": np.float64, "float32": np.float32}
+
+
+def _dtype(dtype) -> np.dtype:
+    d = np.dtype(dtype)
+    if d.name not in _DTYPES:
+        raise ConfigError(f"dtype must be 'float64' or 'float32'; got {d.name!r}")
+    return d
+
+
+class Network:
+    """A feed-forward network of layers trained by backpropagation.
+
+    Parameters
+    ----------
+    layers : sequence of Layer
+    loss : str or Loss, default "total_error"
+    input_shape : int or tuple, optional
+        The shape of one sample (``2`` or ``(1, 28, 28)``). Without it the network is
+        built on the first forward pass.
+    dtype : "float64" (default) or "float32"
+    seed : int, Generator or None
+        Seeds the initial weights and any randomness in training (dropout, shuffling).
+    """
+
+    def __init__(self, layers: Sequence[Layer], loss="total_error", input_shape=None,
+                 dtype="float64", seed=None):
+        layers = list(layers)
+        if not layers:
+            raise ConfigError("a Network needs at least one layer")
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise ConfigError(f"layer {i} is a {type(layer).__name__}, not a glassnet Layer")
+        self.layers = layers
+        self.loss = losses.get(loss)
+        self.dtype = _dtype(dtype)
+        self.rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        self.seed = None if isinstance(seed, np.random.Generator) else seed
+        self.input_shape: tuple[int, ...] | None = None
+        self._names: list[tuple[str, Layer, str]] = []  # (global name, layer, local name)
+        if input_shape is not None:
+            self.build(input_shape)
+
+    # ------------------------------------------------------------------ building
+    @property
+    def built(self) -> bool:
+        return self.input_shape is not None
+
+    def build(self, input_shape) -> "Network":
+        """Create every layer's parameters for samples of shape ``input_shape``."""
+        shape = (int(input_shape),) if np.isscalar(input_shape) else tuple(int(s) for s in input_shape)
+        if not shape or any(s < 1 for s in shape):
+            raise ConfigError(f"input_shape must be positive sizes; got {input_shape!r}")
+        self.input_shape = shape
+        self._names = []
+        k = 0
+        for layer in self.layers:
+            shape = layer.build(shape, self.rng, self.dtype)
+            if layer.params:
+                k += 1
+                for local in layer.params:
+                    self._names.append((f"{local}{k}", layer, local))
+        self.output_shape = shape
+        self._allocate()
+        return self
+
+    def _allocate(self) -> None:
+        """Move all parameters (trainable first) into one flat buffer; gradients likewise."""
+        order = sorted(self._names, key=lambda e: not e[1].trainable[e[2]])
+        sizes = [layer.params[local].size for _, layer, local in order]
+        self._flat = np.empty(sum(sizes), dtype=self.dtype)
+        self._flat_grad = np.zeros(sum(sizes), dtype=self.dtype)
+        self._n_trainable = 0
+        offset = 0
+        for (name, layer, local), size in zip(order, sizes):
+            shape = layer.params[local].shape
+            view = self._flat[offset:offset + size].reshape(shape)
+            view[...] = layer.params[local]
+            layer.params[local] = view
+            layer.grads[local] = self._flat_grad[offset:offset + size].reshape(shape)
+            if layer.trainable[local]:
+                self._n_trainable += size
+            offset += size
+
+    def _require_built(self) -> None:
+        if not self.built:
+            raise NotFittedError("the network has no parameters yet: give input_shape, call build(), "
+                                 "or run a forward pass first")
+
+    # ------------------------------------------------------------------ parameters
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        """Every parameter by name (views: writing into them changes the network)."""
+        self._require_built()
+        return {name: layer.params[local] for name, layer, local in self._names}
+
+    @property
+    def grads(self) -> dict[str, np.ndarray]:
+        """The gradient ``∂E/∂param`` of every parameter from the last backward pass (views)."""
+        self._require_built()
+        return {name: layer.grads[local] for name, layer, local in self._names}
+
+    @property
+    def trainable(self) -> dict[str, bool]:
+        """Which parameters gradient descent updates (change with :meth:`freeze`/:meth:`unfreeze`)."""
+        self._require_built()
+        return {name: layer.trainable[local] for name, layer, local in self._names}
+
+    def _entry(self, name: str) -> tuple[Layer, str]:
+        for n, layer, local in self._names:
+            if n == name:
+                return layer, local
+        raise ConfigError(f"no parameter named {name!r}; the network has {', '.join(self.params)}")
+
+    def freeze(self, *names: str) -> "Network":
+        """Keep these parameters fixed during training (the seed example freezes ``b1, b2``)."""
+        return self._set_trainable(names, False)
+
+    def unfreeze(self, *names: str) -> "Network":
+        return self._set_trainable(names, True)
+
+    def _set_trainable(self, names: Iterable[str], flag: bool) -> "Network":
+        self._require_built()
+        for name in names:
+            layer, local = self._entry(name)
+            layer.trainable[local] = flag
+        self._allocate()
+        return self
+
+    def set_params(self, values: dict) -> "Network":
+        """Set parameters by name from arrays (shapes must match)."""
+        self._require_built()
+        for name, value in values.items():
+            layer, local = self._entry(name)
+            arr = np.asarray(value, dtype=self.dtype)
+            target = layer.params[local]
+            if arr.shape != target.shape:
+                raise ConfigError(f"parameter {name} has shape {target.shape}; got an array of shape {arr.shape}")
+            if not np.all(np.isfinite(arr)):
+                raise ConfigError(f"parameter {name}: values must be finite")
+            target[...] = arr
+        return self
+
+    def get_params(self) -> dict[str, np.ndarray]:
+        """A copy of every parameter by name."""
+        return {k: v.copy() for k, v in self.params.items()}
+
+    @property
+    def n_params(self) -> int:
+        self._require_built()
+        return int(self._flat.size)
+
+    @property
+    def flat_params(self) -> np.ndarray:
+        """The trainable parameters as one contiguous vector (a view)."""
+        self._require_built()
+        return self._flat[:self._n_trainable]
+
+    @property
+    def flat_grads(self) -> np.ndarray:
+        """The gradients of the trainable parameters as one contiguous vector (a view)."""
+        self._require_built()
+        return self._flat_grad[:self._n_trainable]
+
+    # ------------------------------------------------------------------ passes
+    def _check_input(self, X) -> np.ndarray:
+        X = as_float_array(X, "X", self.dtype)
+        if not self.built:
+            self.build(X.shape[1:])
+        if X.shape[1:] != self.input_shape:
+            raise DataError(f"X has samples of shape {X.shape[1:]} (X.shape = {X.shape}); "
+                            f"this network takes samples of shape {self.input_shape}")
+        return X
+
+    def _check_target(self, y, n: int) -> np.ndarray:
+        y = as_float_array(y, "y", self.dtype, min_ndim=1)
+        if y.ndim == 1 and len(self.output_shape) == 1 and self.output_shape[0] == 1:
+            y = y.reshape(-1, 1)
+        if y.shape != (n,) + self.output_shape:
+            raise DataError(f"y has shape {y.shape}; for {n} samples this network's output has shape "
+                            f"{(n,) + self.output_shape}" +
+                            (" (one-hot encode class labels, e.g. glassnet.datasets.one_hot(y))"
+                             if y.ndim == 1 else ""))
+        return y
+
+    def forward(self, X, training: bool = False) -> np.ndarray:
+        """Run every layer on ``X`` (batch-first) and return the network's output.
+
+        Afterwards each layer holds its input and output (a dense layer also ``net``).
+        """
+        X = self._check_input(X)
+        return self._forward(X, training)
+
+    def _forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
+        for layer in self.layers:
+            X = layer.forward(X, training)
+        return X
+
+    predict = forward
+
+    @property
+    def outputs(self) -> list[np.ndarray]:
+        """Each layer's output from the last forward pass."""
+        return [getattr(layer, "out", None) for layer in self.layers]
+
+    def loss_value(self, X, y, sample_weight=None) -> float:
+        """The loss ``E`` of the network on ``(X, y)``."""
+        X = self._check_input(X)
+        y = self._check_target(y, X.shape[0])
+        out = self._forward(X)
+        return self._loss(out, y, sample_weight)
+
+    def _fused(self) -> bool:
+        last = self.layers[-1]
+        return hasattr(last, "backward_net") and self.loss.fuses(getattr(last, "activation", None))
+
+    def _loss(self, out: np.ndarray, y: np.ndarray, sample_weight=None) -> float:
+        if self._fused():
+            return self.loss.value_from_net(self.layers[-1].net, y, sample_weight)
+        return self.loss.value(out, y, sample_weight)
+
+    def backward(self, y, sample_weight=None) -> dict[str, np.ndarray]:
+        """Backpropagate the loss of the last forward pass against targets ``y``.
+
+        Returns the gradient of every parameter by name (views into the gradient buffer).
+        """
+        self._require_built()
+        last = self.layers[-1]
+        out = getattr(last, "out", None)
+        if out is None:
+            raise NotFittedError("backward() needs a forward pass first")
+        y = self._check_target(y, out.shape[0])
+        self._backward(out, y, sample_weight)
+        return self.grads
+
+    def _backward(self, out: np.ndarray, y: np.ndarray, sample_weight=None) -> np.ndarray:
+        last = self.layers[-1]
+        if self._fused():
+            d = last.backward_net(self.loss.fused_delta(out, y, sample_weight))
+        else:
+            d = last.backward(self.loss.gradient(out, y, sample_weight))
+        for layer in reversed(self.layers[:-1]):
+            d = layer.backward(d)
+        return d
+
+    def gradients(self, X, y, sample_weight=None) -> tuple[float, dict[str, np.ndarray]]:
+        """The loss and a copy of every parameter's gradient on ``(X, y)``."""
+        X = self._check_input(X)
+        y = self._check_target(y, X.shape[0])
+        out = self._forward(X, training=True)
+        loss = self._loss(out, y, sample_weight)
+        self._backward(out, y, sample_weight)
+        return loss, {k: v.copy() for k, v in self.grads.items()}
+
+    def step(self, learning_rate: float) -> None:
+        """Plain gradient descent on the trainable parameters: ``θ ← θ − η ∂E/∂θ``."""
+        self.flat_params[...] -= learning_rate * self.flat_grads
+
+    def train_step(self, X, y, learning_rate: float, sample_weight=None) -> float:
+        """One forward pass, backward pass and gradient-descent step; returns the loss before the step."""
+        loss, _ = self.gradients(X, y, sample_weight)
+        self.step(learning_rate)
+        return loss
+
+    # ------------------------------------------------------------------ description
+    def summary(self) -> str:
+        """A table of layers, output shapes and parameter counts."""
+        self._require_built()
+        rows = [("layer", "output shape", "params")]
+        for layer in self.layers:
+            rows.append((repr(layer), str(layer.output_shape), str(layer.n_params)))
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+        frozen = [n for n, t in self.trainable.items() if not t]
+        lines.append(f"total parameters: {self.n_params}" + (f" (frozen: {', '.join(frozen)})" if frozen else ""))
+        lines.append(f"loss: {self.loss.name}, dtype: {self.dtype.name}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(repr(layer) for layer in self.layers)
+        return f"Network([{inner}], loss={self.loss.name!r}, input_shape={self.input_shape})"
