@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import math
 import os
 import zipfile
 from pathlib import Path
@@ -45,6 +46,7 @@ def _count(value, name: str, minimum: int = 1) -> int:
 
 
 def _non_negative(value, name: str) -> float:
+    """Check that ``value`` is a number >= 0 (NaN is refused)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not value >= 0:
         raise DataError(f"{name} must be a number >= 0, got {value!r}.")
     return float(value)
@@ -53,6 +55,15 @@ def _non_negative(value, name: str) -> float:
 def _shuffled(rng: np.random.Generator, X: np.ndarray, y: np.ndarray):
     order = rng.permutation(len(y))
     return X[order], y[order]
+
+
+def _two_classes(first: np.ndarray, second: np.ndarray, noise: float,
+                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Stack two sets of points as classes 0 and 1, add Gaussian noise, shuffle."""
+    X = np.vstack([first, second])
+    X = X + noise * rng.standard_normal(X.shape)
+    y = np.repeat(np.array([0, 1], dtype=np.int64), [len(first), len(second)])
+    return _shuffled(rng, X, y)
 
 
 # --------------------------------------------------------------------------- toy data
@@ -92,10 +103,10 @@ def make_xor(n_samples: int = 200, noise: float = 0.1,
     n = _count(n_samples, "n_samples")
     noise = _non_negative(noise, "noise")
     rng = np.random.default_rng(seed)
-    corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+    corners, labels = logic_gate("xor")
     which = np.arange(n) % 4  # balanced: every corner gets n // 4 or n // 4 + 1 points
     X = corners[which] + noise * rng.standard_normal((n, 2))
-    y = np.array(_GATES["xor"], dtype=np.int64)[which]
+    y = labels[which]
     return _shuffled(rng, X, y)
 
 
@@ -145,9 +156,7 @@ def make_moons(n_samples: int = 200, noise: float = 0.1,
     t_top, t_bottom = np.linspace(0, np.pi, n_top), np.linspace(0, np.pi, n - n_top)
     top = np.column_stack([np.cos(t_top), np.sin(t_top)])
     bottom = np.column_stack([1 - np.cos(t_bottom), 0.5 - np.sin(t_bottom)])
-    X = np.vstack([top, bottom]) + noise * rng.standard_normal((n, 2))
-    y = np.repeat(np.array([0, 1], dtype=np.int64), [n_top, n - n_top])
-    return _shuffled(rng, X, y)
+    return _two_classes(top, bottom, noise, rng)
 
 
 def make_circles(n_samples: int = 200, noise: float = 0.05, factor: float = 0.5,
@@ -157,12 +166,12 @@ def make_circles(n_samples: int = 200, noise: float = 0.05, factor: float = 0.5,
     Examples
     --------
     >>> X, y = make_circles(100, noise=0.0, seed=0)
-    >>> np.round(np.hypot(*X[y == 1].T).max(), 3)
-    np.float64(0.5)
+    >>> round(float(np.hypot(*X[y == 1].T).max()), 3)
+    0.5
     """
     n = _count(n_samples, "n_samples", minimum=2)
     noise = _non_negative(noise, "noise")
-    if not 0 < factor < 1:
+    if not isinstance(factor, (int, float, np.number)) or not 0 < factor < 1:
         raise DataError(f"factor must be between 0 and 1 (exclusive), got {factor!r}.")
     rng = np.random.default_rng(seed)
     n_outer = n // 2
@@ -170,9 +179,7 @@ def make_circles(n_samples: int = 200, noise: float = 0.05, factor: float = 0.5,
     t_in = np.linspace(0, 2 * np.pi, n - n_outer, endpoint=False)
     outer = np.column_stack([np.cos(t_out), np.sin(t_out)])
     inner = factor * np.column_stack([np.cos(t_in), np.sin(t_in)])
-    X = np.vstack([outer, inner]) + noise * rng.standard_normal((n, 2))
-    y = np.repeat(np.array([0, 1], dtype=np.int64), [n_outer, n - n_outer])
-    return _shuffled(rng, X, y)
+    return _two_classes(outer, inner, noise, rng)
 
 
 def make_spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2,
@@ -280,7 +287,7 @@ def read_idx(path: PathLike) -> np.ndarray:
         raise DataError(f"{path}: header too short for {ndim} dimensions; the file is truncated.")
     shape = tuple(int(d) for d in np.frombuffer(data, dtype=">u4", count=ndim, offset=4))
     dtype = _IDX_TYPES[code]
-    expected = int(np.prod(shape)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize
     got = len(data) - header
     if got != expected:
         problem = "truncated" if got < expected else "has trailing bytes"
@@ -606,16 +613,15 @@ def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float | int = 0.2,
         order = rng.permutation(n)
         test, train = order[:n_test], order[n_test:]
     else:
-        classes, y_int = np.unique(y, return_inverse=True)
-        counts = np.bincount(y_int.reshape(-1), minlength=len(classes))
-        quota = n_test * counts / n
+        y_int = np.unique(y, return_inverse=True)[1].reshape(-1)
+        quota = n_test * np.bincount(y_int) / n  # each class's fair share of the test rows
         take = np.floor(quota).astype(int)
         # hand the rows left over to the largest remainders, ties broken at random
-        order = np.lexsort((rng.random(len(classes)), -(quota - take)))
+        order = np.lexsort((rng.random(len(quota)), -(quota - take)))
         take[order[: n_test - take.sum()]] += 1
         test_parts, train_parts = [], []
         for c, k in enumerate(take):
-            members = rng.permutation(np.flatnonzero(y_int.reshape(-1) == c))
+            members = rng.permutation(np.flatnonzero(y_int == c))
             test_parts.append(members[:k])
             train_parts.append(members[k:])
         test = rng.permutation(np.concatenate(test_parts))
