@@ -34,7 +34,10 @@ _DTYPES = {"float64": np.float64, "float32": np.float32}
 
 
 def _dtype(dtype) -> np.dtype:
-    d = np.dtype(dtype)
+    try:
+        d = np.dtype(dtype)
+    except TypeError:
+        raise ConfigError(f"dtype must be 'float64' or 'float32'; got {dtype!r}") from None
     if d.name not in _DTYPES:
         raise ConfigError(f"dtype must be 'float64' or 'float32'; got {d.name!r}")
     return d
@@ -53,10 +56,16 @@ class Network:
     dtype : "float64" (default) or "float32"
     seed : int, Generator or None
         Seeds the initial weights and any randomness in training (dropout, shuffling).
+    l2 : float, default 0.0
+        L2 penalty on the kernels ``W`` (not the biases), scikit-learn's ``alpha``:
+        ``E = E_data + l2 / (2 n) · Σ ‖W‖²`` for a batch of ``n`` samples (``n = Σ w_i``
+        with sample weights), so ``∂E/∂W`` gains ``(l2 / n) · W``. Keras'
+        ``kernel_regularizer=L2(c)`` on every layer is ``l2 = 2 c n``; PyTorch's
+        ``weight_decay`` (on kernels only, plain SGD) is ``l2 / n``.
     """
 
     def __init__(self, layers: Sequence[Layer], loss="total_error", input_shape=None,
-                 dtype="float64", seed=None):
+                 dtype="float64", seed=None, l2: float = 0.0):
         layers = list(layers)
         if not layers:
             raise ConfigError("a Network needs at least one layer")
@@ -68,6 +77,10 @@ class Network:
         self.dtype = _dtype(dtype)
         self.rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         self.seed = None if isinstance(seed, np.random.Generator) else seed
+        if isinstance(l2, bool) or not isinstance(l2, (int, float, np.integer, np.floating)) \
+                or not 0 <= float(l2) < np.inf:
+            raise ConfigError(f"l2 must be a finite number >= 0 (scikit-learn's alpha); got {l2!r}")
+        self.l2 = float(l2)
         self.input_shape: tuple[int, ...] | None = None
         self._names: list[tuple[str, Layer, str]] = []  # (global name, layer, local name)
         if input_shape is not None:
@@ -248,8 +261,17 @@ class Network:
 
     def _loss(self, out: np.ndarray, y: np.ndarray, sample_weight=None) -> float:
         if self._fused():
-            return self.loss.value_from_net(self.layers[-1].net, y, sample_weight)
-        return self.loss.value(out, y, sample_weight)
+            value = self.loss.value_from_net(self.layers[-1].net, y, sample_weight)
+        else:
+            value = self.loss.value(out, y, sample_weight)
+        if self.l2:                                   # + l2/(2n) Σ‖W‖² (scikit-learn's convention)
+            n = out.shape[0] if sample_weight is None else float(np.sum(sample_weight))
+            value += 0.5 * self.l2 / n * sum(float(np.vdot(W, W)) for W in self._kernels())
+        return value
+
+    def _kernels(self) -> list[np.ndarray]:
+        """The weight arrays the L2 penalty applies to: every layer's ``W`` (not biases)."""
+        return [layer.params["W"] for layer in self.layers if "W" in layer.params]
 
     def backward(self, y, sample_weight=None) -> dict[str, np.ndarray]:
         """Backpropagate the loss of the last forward pass against targets ``y``.
@@ -273,6 +295,11 @@ class Network:
             d = last.backward(self.loss.gradient(out, y, sample_weight))
         for layer in reversed(self.layers[:-1]):
             d = layer.backward(d)
+        if self.l2:                                   # ∂/∂W of l2/(2n) Σ‖W‖² = (l2/n) W
+            n = out.shape[0] if sample_weight is None else float(np.sum(sample_weight))
+            for layer in self.layers:
+                if "W" in layer.params:
+                    layer.grads["W"] += (self.l2 / n) * layer.params["W"]
         return d
 
     def gradients(self, X, y, sample_weight=None) -> tuple[float, dict[str, np.ndarray]]:
@@ -288,11 +315,51 @@ class Network:
         """Plain gradient descent on the trainable parameters: ``θ ← θ − η ∂E/∂θ``."""
         self.flat_params[...] -= learning_rate * self.flat_grads
 
-    def train_step(self, X, y, learning_rate: float, sample_weight=None) -> float:
-        """One forward pass, backward pass and gradient-descent step; returns the loss before the step."""
-        loss, _ = self.gradients(X, y, sample_weight)
-        self.step(learning_rate)
+    def train_step(self, X, y, learning_rate: float, sample_weight=None, order: str = "simultaneous") -> float:
+        """One forward pass, backward pass and gradient-descent step; returns the loss before the step.
+
+        ``order="simultaneous"`` (default) is textbook gradient descent: every gradient
+        comes from the same weights, then all are updated. ``order="sequential"``
+        updates each layer, from the top down, before the ``∂E/∂out`` of the layer
+        below is computed — so that signal goes through the *updated* weights (as
+        some published code does; see ``docs/explain.md``).
+        """
+        if order == "simultaneous":
+            loss, _ = self.gradients(X, y, sample_weight)
+            self.step(learning_rate)
+            return loss
+        if order != "sequential":
+            raise ConfigError(f"order must be 'simultaneous' or 'sequential'; got {order!r}")
+        X = self._check_input(X)
+        y = self._check_target(y, X.shape[0])
+        out = self._forward(X, training=True)
+        loss = self._loss(out, y, sample_weight)
+        last = self.layers[-1]
+        fused = self._fused()
+        d = self.loss.fused_delta(out, y, sample_weight) if fused else self.loss.gradient(out, y, sample_weight)
+        for i in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[i]
+            backward = last.backward_net if (fused and layer is last) else layer.backward
+            backward(d)                                   # fills this layer's gradients
+            kept = {k: g.copy() for k, g in layer.grads.items()}
+            for local, p in layer.params.items():         # update this layer now
+                if layer.trainable[local]:
+                    p -= learning_rate * layer.grads[local]
+            d_below = backward(d)                         # ∂E/∂in through the updated weights
+            for k, g in kept.items():
+                layer.grads[k][...] = g
+            d = d_below
         return loss
+
+    def fit(self, X, y, **kwargs):
+        """Train with mini-batches: see :func:`glassnet.training.fit` for the arguments. Returns the History."""
+        from .training import fit
+        return fit(self, X, y, **kwargs)
+
+    def evaluate(self, X, y, **kwargs) -> dict[str, float]:
+        """Loss (and accuracy for classification): see :func:`glassnet.training.evaluate`."""
+        from .training import evaluate
+        return evaluate(self, X, y, **kwargs)
 
     # ------------------------------------------------------------------ description
     def summary(self) -> str:

@@ -1,0 +1,499 @@
+"""Optimizers: how a gradient becomes a change of the parameters.
+
+Every optimizer here updates parameters *in place* from their gradients with
+``step(params, grads)``. ``params`` is normally the network's one flat vector
+(:attr:`Network.flat_params`) and ``grads`` its gradient (:attr:`Network.flat_grads`),
+so an update is a handful of vectorised passes over one contiguous buffer; a list of
+arrays works too (state is kept per array, by position). The state (momentum, moment
+estimates) is allocated once, on the first step, in the parameters' dtype, and the
+update runs over cache-sized chunks of the vector so that its passes stay in cache.
+
+The optimizers follow ``torch.optim``'s update rules exactly (the tests compare
+20-step trajectories), ordered by increasing complexity: :class:`SGD` (with momentum
+and Nesterov), :class:`RMSprop`, :class:`Adam` and :class:`AdamW`.
+
+Learning-rate schedules give the rate for each epoch (:class:`StepDecay`,
+:class:`ExponentialDecay`, :class:`CosineAnnealing`, :class:`ReduceLROnPlateau`);
+:func:`clip_grad_norm` rescales gradients whose global norm is too large.
+
+>>> import numpy as np
+>>> p, g = np.array([1.0, -2.0]), np.array([0.5, 0.5])
+>>> SGD(lr=0.1).step(p, g)
+>>> p.tolist()
+[0.95, -2.05]
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+
+from .errors import ConfigError
+
+#: elements updated per pass: small enough that a chunk of every buffer stays in cache
+CHUNK = 65536
+
+
+def _number(value, name: str, owner: str, low: float = 0.0, high: float = math.inf,
+            low_open: bool = False, high_open: bool = False) -> float:
+    """``value`` as a float in the given interval, or a ConfigError naming it."""
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    v = float(value) if ok else math.nan
+    ok = ok and math.isfinite(v) and (v > low if low_open else v >= low) and (v < high if high_open else v <= high)
+    if not ok:
+        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open or high == math.inf else ']'}"
+        raise ConfigError(f"the {name!r} parameter of {owner} must be a number in {interval}; got {value!r}")
+    return v
+
+
+def _as_list(arrays, name: str) -> list[np.ndarray]:
+    if isinstance(arrays, np.ndarray):
+        return [arrays]
+    arrays = list(arrays)
+    if not all(isinstance(a, np.ndarray) for a in arrays):
+        raise ConfigError(f"{name} must be a NumPy array or a list of arrays")
+    return arrays
+
+
+def clip_grad_norm(grads: np.ndarray | Sequence[np.ndarray], max_norm: float) -> float:
+    """Scale ``grads`` in place so that their global L2 norm is at most ``max_norm``.
+
+    ``norm = √(Σ g²)`` over every array together; when ``norm > max_norm`` every
+    gradient is multiplied by ``max_norm / (norm + 1e-6)`` (as
+    ``torch.nn.utils.clip_grad_norm_``). Returns the norm *before* clipping.
+    (Pascanu, Mikolov & Bengio, "On the difficulty of training recurrent neural
+    networks", 2013.)
+    """
+    max_norm = _number(max_norm, "max_norm", "clip_grad_norm", low_open=True)
+    grads = _as_list(grads, "grads")
+    total = math.sqrt(sum(float(np.dot(g.reshape(-1), g.reshape(-1))) for g in grads))
+    coef = max_norm / (total + 1e-6)
+    if coef < 1.0:
+        for g in grads:
+            g *= coef
+    return total
+
+
+class Optimizer:
+    """Base class: validates, clips, keeps per-parameter state and walks the chunks.
+
+    Subclasses define ``_slots`` (the names of their state buffers) and
+    ``_update(p, g, t, state)``, which updates one chunk ``p`` in place from its
+    gradient ``g`` using the chunk's state buffers and a scratch buffer ``t``.
+    """
+
+    name = "optimizer"
+    _slots: tuple[str, ...] = ()
+    _decoupled = False  # True when weight decay shrinks θ directly (AdamW) instead of adding λθ to g
+    #: the update rule in plain text (for explanations)
+    rule = ""
+
+    def __init__(self, lr: float, weight_decay: float = 0.0, clip_norm: float | None = None):
+        owner = type(self).__name__
+        self.lr = _number(lr, "lr", owner, low_open=True)
+        self.initial_lr = self.lr
+        self.weight_decay = _number(weight_decay, "weight_decay", owner)
+        self.clip_norm = None if clip_norm is None else _number(clip_norm, "clip_norm", owner, low_open=True)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget all state (momentum, moments, step count); the learning rate is kept."""
+        self.iterations = 0
+        self.state: list[dict[str, np.ndarray]] = []
+        self._scratch: np.ndarray | None = None  # two rows: a temporary and the decayed gradient
+        self._sizes: list[int] | None = None
+
+    def _allocate(self, params: list[np.ndarray]) -> None:
+        self.state = [{slot: np.zeros(p.size, dtype=p.dtype) for slot in self._slots} for p in params]
+        dtype = np.result_type(*[p.dtype for p in params])
+        self._scratch = np.empty((2, min(CHUNK, max(p.size for p in params))), dtype=dtype)
+
+    def step(self, params: np.ndarray | Sequence[np.ndarray], grads: np.ndarray | Sequence[np.ndarray]) -> None:
+        """Update ``params`` in place from ``grads`` (arrays of the same shapes).
+
+        The gradient arrays are left as they are (unless ``clip_norm`` rescales them), so
+        they still show ``∂E/∂θ`` after the step.
+        """
+        params, grads = _as_list(params, "params"), _as_list(grads, "grads")
+        if len(params) != len(grads) or any(p.shape != g.shape for p, g in zip(params, grads)):
+            raise ConfigError("params and grads must have the same number of arrays with the same shapes; got "
+                              f"{[p.shape for p in params]} and {[g.shape for g in grads]}")
+        if not all(a.flags.c_contiguous and a.flags.writeable for a in params + grads):
+            raise ConfigError("params and grads must be writeable C-contiguous arrays (updated in place)")
+        sizes = [p.size for p in params]
+        if self._sizes is None:
+            self._allocate(params)
+            self._sizes = sizes
+        elif sizes != self._sizes:
+            raise ConfigError(f"{type(self).__name__} holds state for parameters of sizes {self._sizes}; "
+                              f"got {sizes} (the network changed: call reset())")
+        if self.clip_norm is not None:
+            clip_grad_norm(grads, self.clip_norm)
+        self.iterations += 1
+        self._prepare()
+        coupled_decay = self.weight_decay and not self._decoupled
+        for p, g, state in zip(params, grads, self.state):
+            p, g = p.reshape(-1), g.reshape(-1)
+            for lo in range(0, p.size, CHUNK):
+                hi = min(lo + CHUNK, p.size)
+                pc, gc, t = p[lo:hi], g[lo:hi], self._scratch[0, :hi - lo]
+                if coupled_decay:                    # g ← grad + λ θ  (L2 penalty λ/2 ‖θ‖²)
+                    gc = np.multiply(pc, self.weight_decay, out=self._scratch[1, :hi - lo])
+                    gc += g[lo:hi]
+                self._update(pc, gc, t, {k: v[lo:hi] for k, v in state.items()})
+
+    def _prepare(self) -> None:
+        """Compute the scalars of this step (bias corrections) once for all chunks."""
+
+    def _update(self, p, g, t, state) -> None:
+        raise NotImplementedError
+
+    def config(self) -> dict:
+        return {"lr": self.lr}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.config().items())})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional momentum (heavy ball or Nesterov).
+
+    Robbins & Monro, 1951; Polyak, 1964 (momentum); Sutskever et al., 2013 (Nesterov form)::
+
+        g = grad + weight_decay * p
+        if momentum:
+            v = g if first step else momentum * v + (1 - dampening) * g
+            g = g + momentum * v if nesterov else v
+        p = p - lr * g
+
+    Examples
+    --------
+    >>> opt = SGD(lr=0.1, momentum=0.9, nesterov=True)
+    """
+
+    name = "sgd"
+    rule = "θ ← θ − η g   (with momentum: v ← μ v + g; θ ← θ − η v)"
+
+    def __init__(self, lr: float = 0.01, momentum: float = 0.0, nesterov: bool = False,
+                 dampening: float = 0.0, weight_decay: float = 0.0, clip_norm: float | None = None):
+        self.momentum = _number(momentum, "momentum", "SGD", high=1.0)
+        self.dampening = _number(dampening, "dampening", "SGD", high=1.0)
+        self.nesterov = bool(nesterov)
+        if self.nesterov and (self.momentum == 0 or self.dampening != 0):
+            raise ConfigError("SGD with nesterov=True needs momentum > 0 and dampening = 0; "
+                              f"got momentum={momentum!r}, dampening={dampening!r}")
+        self._slots = ("velocity",) if self.momentum else ()
+        super().__init__(lr, weight_decay, clip_norm)
+
+    def _update(self, p, g, t, state):
+        if self.momentum:
+            v = state["velocity"]
+            if self.iterations == 1:
+                v[...] = g
+            else:
+                v *= self.momentum
+                v += g if not self.dampening else (1.0 - self.dampening) * g
+            if self.nesterov:
+                np.multiply(v, self.momentum, out=t)
+                t += g                               # g + μ v
+                t *= -self.lr
+            else:
+                np.multiply(v, -self.lr, out=t)
+        else:
+            np.multiply(g, -self.lr, out=t)
+        p += t
+
+    def config(self):
+        cfg = {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov}
+        if self.dampening:
+            cfg["dampening"] = self.dampening
+        if self.weight_decay:
+            cfg["weight_decay"] = self.weight_decay
+        return cfg
+
+
+class RMSprop(Optimizer):
+    """Divide the step by a running root-mean-square of recent gradients.
+
+    Hinton, Srivastava & Swersky, Neural Networks for Machine Learning, lecture 6e, 2012;
+    centered form from Graves, "Generating sequences with recurrent neural networks", 2013::
+
+        g = grad + weight_decay * p
+        s = rho * s + (1 - rho) * g²
+        d = √(s − a²) + eps  with  a = rho * a + (1 - rho) * g  if centered  else  √s + eps
+        if momentum:  b = momentum * b + g / d;  p = p - lr * b
+        else:         p = p - lr * g / d
+
+    ``rho`` is ``torch.optim.RMSprop``'s ``alpha`` (Keras calls it ``rho``).
+    """
+
+    name = "rmsprop"
+    rule = "s ← ρ s + (1 − ρ) g²;  θ ← θ − η g / (√s + ε)"
+
+    def __init__(self, lr: float = 0.01, rho: float = 0.99, eps: float = 1e-8, momentum: float = 0.0,
+                 centered: bool = False, weight_decay: float = 0.0, clip_norm: float | None = None):
+        self.rho = _number(rho, "rho", "RMSprop", high=1.0)
+        self.eps = _number(eps, "eps", "RMSprop")
+        self.momentum = _number(momentum, "momentum", "RMSprop", high=1.0)
+        self.centered = bool(centered)
+        self._slots = ("square_avg",) + (("grad_avg",) if self.centered else ()) + \
+            (("momentum_buffer",) if self.momentum else ())
+        super().__init__(lr, weight_decay, clip_norm)
+
+    def _update(self, p, g, t, state):
+        s = state["square_avg"]
+        s *= self.rho
+        np.multiply(g, 1.0 - self.rho, out=t)
+        t *= g
+        s += t                                       # s ← ρ s + (1 − ρ) g²
+        if self.centered:
+            a = state["grad_avg"]
+            np.subtract(g, a, out=t)
+            t *= 1.0 - self.rho
+            a += t                                   # a ← ρ a + (1 − ρ) g
+            np.multiply(a, a, out=t)
+            np.subtract(s, t, out=t)
+            np.sqrt(t, out=t)
+        else:
+            np.sqrt(s, out=t)
+        t += self.eps
+        np.divide(g, t, out=t)                       # g / d
+        if self.momentum:
+            b = state["momentum_buffer"]
+            b *= self.momentum
+            b += t
+            np.multiply(b, -self.lr, out=t)
+        else:
+            t *= -self.lr
+        p += t
+
+    def config(self):
+        cfg = {"lr": self.lr, "rho": self.rho, "eps": self.eps}
+        if self.momentum:
+            cfg["momentum"] = self.momentum
+        if self.centered:
+            cfg["centered"] = True
+        if self.weight_decay:
+            cfg["weight_decay"] = self.weight_decay
+        return cfg
+
+
+class Adam(Optimizer):
+    """Adaptive moment estimation. Kingma & Ba, "Adam: A method for stochastic optimization", 2015;
+    ``amsgrad`` from Reddi, Kale & Kumar, "On the convergence of Adam and beyond", 2018::
+
+        g = grad + weight_decay * p                 # (AdamW: p = p * (1 - lr * weight_decay) instead)
+        m = beta1 * m + (1 - beta1) * g             # first moment
+        v = beta2 * v + (1 - beta2) * g²            # second moment
+        v̂ = max(v̂, v) if amsgrad else v
+        # Bias correction, then the step:
+        p = p - lr / (1 - beta1**t) * m / (√v̂ / √(1 - beta2**t) + eps)
+
+    Computed as ``p -= (lr √(1 − β₂ᵗ) / (1 − β₁ᵗ)) · m / (√v̂ + eps √(1 − β₂ᵗ))``: the same
+    number, two passes fewer.
+    """
+
+    name = "adam"
+    rule = "m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²;  θ ← θ − η m̂ / (√v̂ + ε)"
+
+    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+                 amsgrad: bool = False, weight_decay: float = 0.0, clip_norm: float | None = None):
+        owner = type(self).__name__
+        self.beta1 = _number(beta1, "beta1", owner, high=1.0, high_open=True)
+        self.beta2 = _number(beta2, "beta2", owner, high=1.0, high_open=True)
+        self.eps = _number(eps, "eps", owner)
+        self.amsgrad = bool(amsgrad)
+        self._slots = ("m", "v") + (("v_max",) if self.amsgrad else ())
+        super().__init__(lr, weight_decay, clip_norm)
+
+    def _prepare(self):
+        # Bias correction.
+        t = self.iterations
+        root = math.sqrt(1.0 - self.beta2 ** t)
+        self._step_size = self.lr * root / (1.0 - self.beta1 ** t)
+        self._eps_hat = self.eps * root
+
+    def _update(self, p, g, t, state):
+        if self._decoupled and self.weight_decay:
+            p *= 1.0 - self.lr * self.weight_decay
+        m, v = state["m"], state["v"]
+        np.subtract(g, m, out=t)
+        t *= 1.0 - self.beta1
+        m += t                                       # m ← β₁ m + (1 − β₁) g
+        v *= self.beta2
+        np.multiply(g, 1.0 - self.beta2, out=t)
+        t *= g
+        v += t                                       # v ← β₂ v + (1 − β₂) g²
+        if self.amsgrad:
+            v = np.maximum(state["v_max"], v, out=state["v_max"])
+        np.sqrt(v, out=t)
+        t += self._eps_hat
+        np.divide(m, t, out=t)
+        t *= -self._step_size
+        p += t
+
+    def config(self):
+        cfg = {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+        if self.amsgrad:
+            cfg["amsgrad"] = True
+        if self.weight_decay or self._decoupled:
+            cfg["weight_decay"] = self.weight_decay
+        return cfg
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay. Loshchilov & Hutter, "Decoupled weight decay
+    regularization", 2019::
+
+        p = p * (1 - lr * weight_decay)             # decay the weights, not the gradient
+        ... then Adam's update with g = grad
+
+    Unlike L2 in Adam, the decay is not rescaled by the adaptive denominator.
+    """
+
+    name = "adamw"
+    rule = "θ ← θ (1 − η λ);  then Adam's step"
+    _decoupled = True
+
+    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+                 amsgrad: bool = False, weight_decay: float = 0.01, clip_norm: float | None = None):
+        super().__init__(lr, beta1, beta2, eps, amsgrad, weight_decay, clip_norm)
+
+
+_REGISTRY: dict[str, type[Optimizer]] = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam, "adamw": AdamW}
+
+
+def get(optimizer: str | Optimizer = "adam", **kwargs) -> Optimizer:
+    """An optimizer from a name (``"adam"``) and its arguments; an Optimizer passes through."""
+    if isinstance(optimizer, Optimizer):
+        if kwargs:
+            raise ConfigError(f"arguments {sorted(kwargs)} given with an optimizer instance; set them on it")
+        return optimizer
+    if isinstance(optimizer, str):
+        key = optimizer.strip().lower()
+        if key in _REGISTRY:
+            return _REGISTRY[key](**kwargs)
+        raise ConfigError(f"unknown optimizer {optimizer!r}; valid names: {', '.join(sorted(_REGISTRY))}")
+    raise ConfigError(f"optimizer must be a name or an Optimizer; got {type(optimizer).__name__}")
+
+
+def names() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+# ---------------------------------------------------------------- learning-rate schedules
+
+
+class Schedule:
+    """A learning rate for each epoch: ``lr(epoch, initial_lr)``, epochs counted from 0.
+
+    The fit loop sets ``optimizer.lr = schedule(epoch, optimizer.initial_lr)`` before
+    each epoch (as calling ``torch.optim.lr_scheduler``'s ``step()`` once per epoch).
+    """
+
+    def __call__(self, epoch: int, initial_lr: float) -> float:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
+
+
+class StepDecay(Schedule):
+    """``lr = initial_lr * gamma ** (epoch // step_size)``: divide by 1/gamma every ``step_size`` epochs."""
+
+    def __init__(self, step_size: int, gamma: float = 0.1):
+        if isinstance(step_size, bool) or not isinstance(step_size, (int, np.integer)) or step_size < 1:
+            raise ConfigError(f"the 'step_size' parameter of StepDecay must be a positive integer; got {step_size!r}")
+        self.step_size = int(step_size)
+        self.gamma = _number(gamma, "gamma", "StepDecay", low_open=True)
+
+    def __call__(self, epoch, initial_lr):
+        return initial_lr * self.gamma ** (epoch // self.step_size)
+
+
+class ExponentialDecay(Schedule):
+    """``lr = initial_lr * gamma ** epoch``."""
+
+    def __init__(self, gamma: float):
+        self.gamma = _number(gamma, "gamma", "ExponentialDecay", low_open=True)
+
+    def __call__(self, epoch, initial_lr):
+        return initial_lr * self.gamma ** epoch
+
+
+class CosineAnnealing(Schedule):
+    """``lr = min_lr + (initial_lr − min_lr) · (1 + cos(π · epoch / period)) / 2``.
+
+    Falls from ``initial_lr`` to ``min_lr`` over ``period`` epochs, then rises again
+    (as ``torch.optim.lr_scheduler.CosineAnnealingLR``; Loshchilov & Hutter, "SGDR:
+    Stochastic gradient descent with warm restarts", 2017).
+    """
+
+    def __init__(self, period: int, min_lr: float = 0.0):
+        if isinstance(period, bool) or not isinstance(period, (int, np.integer)) or period < 1:
+            raise ConfigError(f"the 'period' parameter of CosineAnnealing must be a positive integer; got {period!r}")
+        self.period = int(period)
+        self.min_lr = _number(min_lr, "min_lr", "CosineAnnealing")
+
+    def __call__(self, epoch, initial_lr):
+        return self.min_lr + (initial_lr - self.min_lr) * (1 + math.cos(math.pi * epoch / self.period)) / 2
+
+
+class ReduceLROnPlateau:
+    """Multiply the learning rate by ``factor`` when a monitored value stops improving.
+
+    After each epoch, ``step(value, lr) -> lr``: a value counts as better than the best so
+    far when ``value < best · (1 − threshold)`` (``mode="min"``) or ``value > best · (1 +
+    threshold)`` (``mode="max"``); after more than ``patience`` epochs without
+    improvement the rate becomes ``max(lr · factor, min_lr)``, then ``cooldown`` epochs
+    pass before counting again (as ``torch.optim.lr_scheduler.ReduceLROnPlateau`` with
+    ``threshold_mode="rel"``).
+    """
+
+    def __init__(self, monitor: str = "val_loss", factor: float = 0.1, patience: int = 10,
+                 threshold: float = 1e-4, mode: str = "min", cooldown: int = 0, min_lr: float = 0.0):
+        if mode not in ("min", "max"):
+            raise ConfigError(f"the 'mode' parameter of ReduceLROnPlateau must be 'min' or 'max'; got {mode!r}")
+        self.monitor, self.mode = monitor, mode
+        self.factor = _number(factor, "factor", "ReduceLROnPlateau", high=1.0, high_open=True)
+        for name, value in (("patience", patience), ("cooldown", cooldown)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+                raise ConfigError(f"the {name!r} parameter of ReduceLROnPlateau must be an integer >= 0; got {value!r}")
+        self.patience, self.cooldown = int(patience), int(cooldown)
+        self.threshold = _number(threshold, "threshold", "ReduceLROnPlateau")
+        self.min_lr = _number(min_lr, "min_lr", "ReduceLROnPlateau")
+        self.best = math.inf if mode == "min" else -math.inf
+        self.bad_epochs = 0
+        self.cooldown_left = 0
+
+    def _better(self, value: float) -> bool:
+        if self.mode == "min":
+            return value < self.best * (1.0 - self.threshold)
+        return value > self.best * (1.0 + self.threshold)
+
+    def step(self, value: float, lr: float) -> float:
+        """Record this epoch's ``value`` and return the learning rate for the next epoch."""
+        value = float(value)
+        if self._better(value):
+            self.best, self.bad_epochs = value, 0
+        else:
+            self.bad_epochs += 1
+        if self.cooldown_left > 0:
+            self.cooldown_left -= 1
+            self.bad_epochs = 0                      # bad epochs in cooldown do not count
+        if self.bad_epochs > self.patience:
+            new = max(lr * self.factor, self.min_lr)
+            if lr - new > 1e-8:
+                lr = new
+            self.cooldown_left, self.bad_epochs = self.cooldown, 0
+        return lr
+
+    def __repr__(self) -> str:
+        return (f"ReduceLROnPlateau(monitor={self.monitor!r}, factor={self.factor}, patience={self.patience}, "
+                f"mode={self.mode!r})")
+
+
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "clip_grad_norm", "get", "names",
+           "Schedule", "StepDecay", "ExponentialDecay", "CosineAnnealing", "ReduceLROnPlateau"]

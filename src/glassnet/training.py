@@ -1,0 +1,511 @@
+"""The fit loop: epochs of shuffled mini-batches, validation, history and callbacks.
+
+One epoch visits every training sample once, in mini-batches of ``batch_size`` taken
+in a fresh random order (a permutation of the *indices*, drawn from the network's
+Generator: the data itself is never copied, each batch is gathered into a buffer
+allocated once). For each batch::
+
+    out = forward(X_batch)                 # training mode (dropout on)
+    E   = loss(out, y_batch)               # + the L2 penalty when network.l2 > 0
+    backward()                             # ∂E/∂θ for every parameter, in flat_grads
+    optimizer.step(flat_params, flat_grads)
+
+The epoch's ``loss`` is the mean of the batch losses weighted by batch size (as
+scikit-learn's ``loss_curve_``); ``accuracy`` is counted on the same batches. With
+validation data, ``val_loss``/``val_accuracy`` are computed after the epoch in
+evaluation mode. Everything goes into a :class:`History`.
+
+Training stops early when a callback asks (:class:`EarlyStopping`), when you press
+Ctrl-C (after the current batch, weights kept, ``history.interrupted``), or when the
+loss becomes NaN/inf: then the weights of the last epoch that ended well are put
+back and :class:`~glassnet.errors.DivergenceError` says so (its ``history`` holds
+what was recorded).
+
+>>> import numpy as np
+>>> from glassnet import Network, Dense
+>>> from glassnet.training import fit
+>>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float); y = np.array([0, 1, 1, 1.0])
+>>> net = Network([Dense(1, "sigmoid")], loss="binary_crossentropy", input_shape=2, seed=0)
+>>> history = fit(net, X, y, epochs=50, batch_size=4, optimizer="sgd", learning_rate=1.0, verbose=0)
+>>> history.history["accuracy"][-1]
+1.0
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import sys
+import threading
+from typing import Sequence
+
+import numpy as np
+
+from . import optimizers as _optimizers
+from .errors import ConfigError, DataError, DivergenceError
+
+__all__ = ["fit", "evaluate", "History", "Callback", "EarlyStopping", "LearningRateScheduler", "ProgressBar"]
+
+
+# ---------------------------------------------------------------- history and callbacks
+
+
+class History:
+    """What happened during :func:`fit`.
+
+    Attributes
+    ----------
+    history : dict of lists
+        Per completed epoch: ``loss`` (and ``accuracy`` for classification), ``val_loss``
+        and ``val_accuracy`` with validation data, ``lr``.
+    epoch : list of int
+    interrupted : bool
+        Ctrl-C (or a ``KeyboardInterrupt`` from a callback) stopped training; weights kept.
+    diverged : bool
+        The loss became NaN/inf; the last good weights were restored.
+    stopped_epoch, best_epoch : int or None
+        Set by :class:`EarlyStopping`.
+    """
+
+    def __init__(self) -> None:
+        self.history: dict[str, list[float]] = {}
+        self.epoch: list[int] = []
+        self.interrupted = False
+        self.diverged = False
+        self.stopped_epoch: int | None = None
+        self.best_epoch: int | None = None
+
+    def _append(self, epoch: int, logs: dict) -> None:
+        self.epoch.append(epoch)
+        for key, value in logs.items():
+            self.history.setdefault(key, []).append(value)
+
+    def __getitem__(self, key: str) -> list[float]:
+        return self.history[key]
+
+    def __repr__(self) -> str:
+        last = ", ".join(f"{k}={v[-1]:.4g}" for k, v in self.history.items())
+        flags = "".join(f", {f}=True" for f in ("interrupted", "diverged") if getattr(self, f))
+        return f"History(epochs={len(self.epoch)}{', ' + last if last else ''}{flags})"
+
+
+class Callback:
+    """Hooks called by :func:`fit`; override the ones you need.
+
+    During training ``self.network``, ``self.optimizer`` and ``self.history`` are set;
+    set ``self.stop_training = True`` to end training after the current epoch.
+    ``logs`` holds this epoch's numbers (``loss``, ``val_loss``, ...); ``on_batch_end``
+    gets the batch's ``loss`` and ``size``. Raising ``KeyboardInterrupt`` from a hook
+    stops training as Ctrl-C does.
+    """
+
+    network = optimizer = history = None
+    stop_training = False
+
+    def on_train_begin(self, logs: dict) -> None: ...
+    def on_train_end(self, logs: dict) -> None: ...
+    def on_epoch_begin(self, epoch: int, logs: dict) -> None: ...
+    def on_epoch_end(self, epoch: int, logs: dict) -> None: ...
+    def on_batch_end(self, batch: int, logs: dict) -> None: ...
+
+
+def snapshot(network) -> tuple[np.ndarray, list[dict[str, np.ndarray]]]:
+    """A copy of every parameter and every layer's non-trained state (e.g. running means)."""
+    return network._flat.copy(), [{k: v.copy() for k, v in layer.state.items()} for layer in network.layers]
+
+
+def restore(network, snap) -> None:
+    """Put a :func:`snapshot` back into the network (in place: views stay valid)."""
+    flat, states = snap
+    network._flat[...] = flat
+    for layer, state in zip(network.layers, states):
+        for k, v in state.items():
+            layer.state[k][...] = v
+
+
+def _monitored(monitor: str, logs: dict, who: str) -> float:
+    if monitor not in logs:
+        hint = " (give validation_data or validation_split, or monitor 'loss')" if monitor.startswith("val_") else ""
+        raise ConfigError(f"{who} monitors {monitor!r} but the epoch logs have {', '.join(logs)}{hint}")
+    return logs[monitor]
+
+
+class EarlyStopping(Callback):
+    """Stop when ``monitor`` has not improved by ``min_delta`` for ``patience`` epochs.
+
+    With ``restore_best_weights`` the network ends with the weights of its best epoch
+    (unless training was interrupted or diverged: then the current weights are kept).
+    ``mode`` is ``"min"``, ``"max"`` or ``"auto"`` (max for accuracies).
+    """
+
+    def __init__(self, monitor: str = "val_loss", patience: int = 5, min_delta: float = 0.0,
+                 mode: str = "auto", restore_best_weights: bool = True):
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)) or patience < 0:
+            raise ConfigError(f"EarlyStopping patience must be an integer >= 0; got {patience!r}")
+        if mode not in ("auto", "min", "max"):
+            raise ConfigError(f"EarlyStopping mode must be 'auto', 'min' or 'max'; got {mode!r}")
+        self.monitor, self.patience, self.min_delta = monitor, int(patience), abs(float(min_delta))
+        self.mode = ("max" if "acc" in monitor else "min") if mode == "auto" else mode
+        self.restore_best_weights = bool(restore_best_weights)
+
+    def on_train_begin(self, logs):
+        self.best, self.best_epoch, self.best_weights, self.wait = math.inf, None, None, 0
+
+    def on_epoch_end(self, epoch, logs):
+        value = _monitored(self.monitor, logs, "EarlyStopping")
+        score = value if self.mode == "min" else -value
+        if score < self.best - self.min_delta:
+            self.best, self.best_epoch, self.wait = score, epoch, 0
+            if self.restore_best_weights:
+                self.best_weights = snapshot(self.network)
+        else:
+            self.wait += 1
+            if self.wait >= self.patience:
+                self.stop_training = True
+                self.history.stopped_epoch = epoch
+        self.history.best_epoch = self.best_epoch
+
+    def on_train_end(self, logs):
+        if (self.best_weights is not None and not self.history.interrupted and not self.history.diverged
+                and self.history.epoch and self.history.epoch[-1] != self.best_epoch):
+            restore(self.network, self.best_weights)
+
+
+class LearningRateScheduler(Callback):
+    """Set the optimizer's learning rate from a schedule each epoch (and record it as ``lr``).
+
+    A :class:`~glassnet.optimizers.Schedule` sets ``lr = schedule(epoch, initial_lr)``
+    before each epoch; a :class:`~glassnet.optimizers.ReduceLROnPlateau` updates it
+    after each epoch from its monitored value.
+    """
+
+    def __init__(self, schedule):
+        if not isinstance(schedule, (_optimizers.Schedule, _optimizers.ReduceLROnPlateau)):
+            raise ConfigError(f"schedule must be a glassnet.optimizers Schedule or ReduceLROnPlateau; "
+                              f"got {type(schedule).__name__}")
+        self.schedule = schedule
+
+    def on_epoch_begin(self, epoch, logs):
+        if isinstance(self.schedule, _optimizers.Schedule):
+            self.optimizer.lr = float(self.schedule(epoch, self.optimizer.initial_lr))
+
+    def on_epoch_end(self, epoch, logs):
+        if isinstance(self.schedule, _optimizers.ReduceLROnPlateau):
+            value = _monitored(self.schedule.monitor, logs, "ReduceLROnPlateau")
+            self.optimizer.lr = self.schedule.step(value, self.optimizer.lr)
+
+
+class ProgressBar(Callback):
+    """A rich progress bar over the batches of each epoch (``style="bar"``), or one
+    printed line per epoch (``style="lines"``)."""
+
+    def __init__(self, epochs: int, steps: int, style: str = "bar"):
+        self.epochs, self.steps, self.style = epochs, steps, style
+        self._progress = None
+
+    def on_train_begin(self, logs):
+        if self.style == "bar":
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+            self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                      TimeRemainingColumn(), TextColumn("{task.fields[info]}"), transient=False)
+            self._progress.start()
+
+    def on_epoch_begin(self, epoch, logs):
+        if self._progress is not None:
+            self._task = self._progress.add_task(f"epoch {epoch + 1}/{self.epochs}", total=self.steps, info="")
+
+    def on_batch_end(self, batch, logs):
+        if self._progress is not None:
+            self._progress.update(self._task, advance=1, info=f"loss {logs['loss']:.4g}")
+
+    def on_epoch_end(self, epoch, logs):
+        info = "  ".join(f"{k} {v:.4g}" for k, v in logs.items())
+        if self._progress is not None:
+            self._progress.update(self._task, info=info)
+        else:
+            print(f"epoch {epoch + 1}/{self.epochs}  {info}", flush=True)
+
+    def on_train_end(self, logs):
+        if self._progress is not None:
+            self._progress.stop()
+
+
+class _CallbackList:
+    def __init__(self, callbacks: Sequence[Callback]):
+        self.callbacks = list(callbacks)
+
+    def __getattr__(self, hook):
+        def call(*args):
+            for cb in self.callbacks:
+                getattr(cb, hook)(*args)
+        return call
+
+    @property
+    def stop_training(self) -> bool:
+        return any(cb.stop_training for cb in self.callbacks)
+
+
+# ---------------------------------------------------------------- data
+
+
+def _targets(network, y, n: int) -> np.ndarray:
+    """Targets as the network's output needs them; integer labels one-hot encoded for softmax outputs."""
+    y = np.asarray(y)
+    K = network.output_shape
+    if y.ndim == 1 and y.dtype.kind in "iub" and len(K) == 1 and K[0] > 1 \
+            and network.loss.name == "categorical_crossentropy":
+        if y.min() < 0 or y.max() >= K[0]:
+            raise DataError(f"y holds class labels from {y.min()} to {y.max()}; this network has {K[0]} outputs "
+                            f"(labels 0 to {K[0] - 1})")
+        onehot = np.zeros((y.shape[0], K[0]), dtype=network.dtype)
+        onehot[np.arange(y.shape[0]), y] = 1
+        y = onehot
+    return network._check_target(y, n)
+
+
+def _class_labels(network, y: np.ndarray) -> np.ndarray | None:
+    """Per-sample class labels for accuracy (None when the loss is not a cross-entropy)."""
+    if network.loss.name == "categorical_crossentropy":
+        return y.argmax(axis=1)
+    if network.loss.name == "binary_crossentropy":
+        return y > 0.5
+    return None
+
+
+def _correct(out: np.ndarray, labels: np.ndarray) -> float:
+    """How many samples are classified right (for several sigmoid outputs: the fraction of outputs)."""
+    if labels.dtype == bool:
+        return float(((out > 0.5) == labels).mean(axis=tuple(range(1, out.ndim))).sum())
+    return float(np.count_nonzero(out.argmax(axis=1) == labels))
+
+
+def _data_loss(network, out: np.ndarray, y: np.ndarray, sw) -> float:
+    """The loss without the L2 penalty (the penalty is added once per data set by :func:`evaluate`)."""
+    if network._fused():
+        return network.loss.value_from_net(network.layers[-1].net, y, sw)
+    return network.loss.value(out, y, sw)
+
+
+def _evaluate(network, X, y, labels, sw, batch_size: int) -> dict:
+    n = X.shape[0]
+    total, correct = 0.0, 0.0
+    weight = float(np.sum(sw)) if sw is not None else float(n)
+    for lo in range(0, n, batch_size):
+        hi = min(lo + batch_size, n)
+        out = network._forward(X[lo:hi], training=False)
+        wb = sw[lo:hi] if sw is not None else None
+        total += _data_loss(network, out, y[lo:hi], wb) * (float(np.sum(wb)) if wb is not None else hi - lo)
+        if labels is not None:
+            correct += _correct(out, labels[lo:hi])
+    logs = {"loss": total / weight}
+    if network.l2:
+        logs["loss"] += 0.5 * network.l2 / weight * sum(float(np.vdot(W, W)) for W in network._kernels())
+    if labels is not None:
+        logs["accuracy"] = correct / n
+    return logs
+
+
+def evaluate(network, X, y, batch_size: int = 1024, sample_weight=None) -> dict[str, float]:
+    """The loss (with the L2 penalty, if any) and, for classification, the accuracy on ``(X, y)``.
+
+    Computed in evaluation mode (dropout off), in batches of ``batch_size``.
+
+    >>> import numpy as np
+    >>> from glassnet import Network, Dense
+    >>> net = Network([Dense(2, "softmax")], loss="categorical_crossentropy", input_shape=2, seed=0)
+    >>> sorted(evaluate(net, np.eye(2), np.array([0, 1])))
+    ['accuracy', 'loss']
+    """
+    X = network._check_input(X)
+    y = _targets(network, y, X.shape[0])
+    sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64).reshape(-1)
+    return _evaluate(network, X, y, _class_labels(network, y), sw, _positive_int(batch_size, "batch_size"))
+
+
+def _positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ConfigError(f"{name} must be a positive integer; got {value!r}")
+    return int(value)
+
+
+# ---------------------------------------------------------------- the loop
+
+
+def fit(network, X, y, *, epochs: int = 10, batch_size: int = 32, optimizer="adam",
+        learning_rate: float | None = None, shuffle: bool = True, validation_split: float = 0.0,
+        validation_data: tuple | None = None, sample_weight=None, callbacks: Sequence[Callback] = (),
+        schedule=None, verbose: int | str = "auto") -> History:
+    """Train ``network`` on ``(X, y)`` with mini-batches; return the :class:`History`.
+
+    Parameters
+    ----------
+    network : Network
+    X, y : arrays
+        Samples (batch-first) and targets. For a softmax output with categorical
+        cross-entropy, ``y`` may be integer class labels (one-hot encoded here).
+    epochs, batch_size : int
+    optimizer : name or Optimizer, default "adam"
+        A name gets a fresh optimizer with ``learning_rate`` (or its default). An
+        Optimizer instance keeps its state (momentum, moments) across calls.
+    shuffle : bool
+        A new order of the training samples every epoch, from ``network.rng``.
+    validation_split : float in [0, 1)
+        Hold out this fraction of the samples — the *last* ones, before shuffling, as
+        Keras does — for ``val_loss`` (and ``val_accuracy``).
+    validation_data : (X_val, y_val) or (X_val, y_val, sample_weight_val), optional
+    sample_weight : array of shape (n,), optional
+    callbacks : list of Callback
+        For example ``[EarlyStopping(patience=5)]``.
+    schedule : Schedule or ReduceLROnPlateau, optional
+        The learning rate per epoch (see :mod:`glassnet.optimizers`).
+    verbose : 0, 1, 2 or "auto"
+        0 silent; 1 a progress bar when standard output is a terminal; 2 one line per
+        epoch; "auto" is 1.
+
+    Raises
+    ------
+    DivergenceError
+        The loss became NaN or infinite. The weights from the end of the last good
+        epoch are restored first; ``error.history`` has the epochs before.
+    """
+    epochs, batch_size = _positive_int(epochs, "epochs"), _positive_int(batch_size, "batch_size")
+    X = network._check_input(X)
+    y = _targets(network, y, X.shape[0])
+    sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64).reshape(-1)
+    if sw is not None and sw.shape[0] != X.shape[0]:
+        raise DataError(f"sample_weight has {sw.shape[0]} entries; X has {X.shape[0]} samples")
+    if validation_data is not None and validation_split:
+        raise ConfigError("give validation_data or validation_split, not both")
+    val = None
+    if validation_split:
+        if not isinstance(validation_split, (int, float)) or not 0 < validation_split < 1:
+            raise ConfigError(f"validation_split must be a fraction in (0, 1); got {validation_split!r}")
+        cut = X.shape[0] - int(round(X.shape[0] * validation_split))
+        if cut < 1 or cut == X.shape[0]:
+            raise DataError(f"validation_split={validation_split} of {X.shape[0]} samples leaves an empty set")
+        val = (X[cut:], y[cut:], None if sw is None else sw[cut:])
+        X, y, sw = X[:cut], y[:cut], None if sw is None else sw[:cut]
+    elif validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            raise ConfigError("validation_data must be (X_val, y_val) or (X_val, y_val, sample_weight_val)")
+        Xv = network._check_input(validation_data[0])
+        yv = _targets(network, validation_data[1], Xv.shape[0])
+        swv = np.asarray(validation_data[2], dtype=np.float64).reshape(-1) if len(validation_data) == 3 else None
+        val = (Xv, yv, swv)
+
+    if isinstance(optimizer, _optimizers.Optimizer):
+        if learning_rate is not None:
+            raise ConfigError("learning_rate was given with an Optimizer instance: set it on the optimizer")
+        opt = optimizer
+    else:
+        opt = _optimizers.get(optimizer, **({} if learning_rate is None else {"lr": learning_rate}))
+
+    n = X.shape[0]
+    steps = -(-n // batch_size)
+    labels = _class_labels(network, y)
+    val_labels = None if val is None else _class_labels(network, val[1])
+    history = History()
+    extra = [] if schedule is None else [LearningRateScheduler(schedule)]
+    if verbose == "auto":
+        verbose = 1
+    if verbose == 2 or (verbose == 1 and sys.stdout.isatty()):
+        extra.append(ProgressBar(epochs, steps, "bar" if verbose == 1 else "lines"))
+    cbs = _CallbackList(list(callbacks) + extra)
+    for cb in cbs.callbacks:
+        if not isinstance(cb, Callback):
+            raise ConfigError(f"callbacks must be glassnet.training.Callback objects; got {type(cb).__name__}")
+        cb.network, cb.optimizer, cb.history, cb.stop_training = network, opt, history, False
+
+    # Buffers for one batch, allocated once; the shuffled order is a permutation of indices.
+    xbuf = np.empty((min(batch_size, n),) + X.shape[1:], dtype=X.dtype) if shuffle else None
+    ybuf = np.empty((min(batch_size, n),) + y.shape[1:], dtype=y.dtype) if shuffle else None
+    stop = _StopFlag()
+    cbs.on_train_begin({})
+    try:
+        with stop, np.errstate(over="ignore", invalid="ignore"):  # divergence is detected and reported below
+            for epoch in range(epochs):
+                good = snapshot(network)                # the last weights known to give a finite loss
+                cbs.on_epoch_begin(epoch, {})
+                params, grads = network.flat_params, network.flat_grads
+                order = network.rng.permutation(n) if shuffle else None
+                total, weight, correct = 0.0, 0.0, 0.0
+                for b in range(steps):
+                    lo, hi = b * batch_size, min((b + 1) * batch_size, n)
+                    if shuffle:
+                        idx = order[lo:hi]
+                        xb = np.take(X, idx, axis=0, out=xbuf[:hi - lo], mode="clip")
+                        yb = np.take(y, idx, axis=0, out=ybuf[:hi - lo], mode="clip")
+                    else:
+                        idx, xb, yb = slice(lo, hi), X[lo:hi], y[lo:hi]
+                    wb = None if sw is None else sw[idx]
+                    out = network._forward(xb, training=True)
+                    loss = network._loss(out, yb, wb)
+                    if not math.isfinite(loss):
+                        _diverged(network, good, history, opt, epoch, b, loss)
+                    network._backward(out, yb, wb)
+                    opt.step(params, grads)
+                    size = float(np.sum(wb)) if wb is not None else float(hi - lo)
+                    total += loss * size
+                    weight += size
+                    if labels is not None:
+                        correct += _correct(out, labels[idx])
+                    cbs.on_batch_end(b, {"loss": loss, "size": hi - lo})
+                    if stop.requested:
+                        raise KeyboardInterrupt
+                if not np.isfinite(params).all():
+                    _diverged(network, good, history, opt, epoch, steps - 1, math.nan)
+                logs = {"loss": total / weight}
+                if labels is not None:
+                    logs["accuracy"] = correct / n
+                if val is not None:
+                    vlogs = _evaluate(network, val[0], val[1], val_labels, val[2], max(batch_size, 1024))
+                    if not math.isfinite(vlogs["loss"]):
+                        _diverged(network, good, history, opt, epoch, steps - 1, vlogs["loss"])
+                    logs.update({f"val_{k}": v for k, v in vlogs.items()})
+                logs["lr"] = opt.lr
+                history._append(epoch, logs)
+                cbs.on_epoch_end(epoch, logs)
+                if cbs.stop_training:
+                    break
+    except KeyboardInterrupt:
+        history.interrupted = True
+    finally:
+        cbs.on_train_end({"interrupted": history.interrupted, "diverged": history.diverged})
+    return history
+
+
+def _diverged(network, good, history: History, opt, epoch: int, batch: int, loss: float) -> None:
+    restore(network, good)
+    history.diverged = True
+    where = f"the end of epoch {epoch}" if epoch else "the start of training"
+    err = DivergenceError(
+        f"training diverged in epoch {epoch + 1}, batch {batch + 1}: the loss became {loss}. "
+        f"The weights from {where} (the last good ones) were put back. "
+        f"Lower the learning rate (it was {opt.lr:g}; try {opt.lr / 10:g}), or clip the gradients "
+        "(e.g. Adam(clip_norm=1.0)), or standardise the inputs.")
+    err.history = history
+    raise err
+
+
+class _StopFlag:
+    """While active, the first Ctrl-C asks training to stop after the current batch; a
+    second one interrupts at once. Only in the main thread (signals go there)."""
+
+    def __init__(self):
+        self.requested = False
+        self._previous = None
+
+    def _handler(self, signum, frame):
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+        return False
