@@ -5,21 +5,27 @@ with the actual numbers.
 
 The few public names::
 
-    Network, Dense, ...        build a network (glassnet.layers has them all)
-    gradcheck                  finite-difference check of backpropagation
-    activations, losses        registries: get("sigmoid"), get("total_error")
+    Network, Dense, Conv2D, ...   build a network (glassnet.layers has them all)
+    fit, evaluate                 train and score (also Network.fit / Network.evaluate)
+    gradcheck                     finite-difference check of backpropagation
+    activations, losses,          registries: activations.get("sigmoid"), losses.get("total_error"),
+    optimizers, initializers      optimizers.get("adam"), ...
+    datasets, io                  data readers and toy sets; safe model files (save/load)
 """
 
-from . import activations, initializers, losses
+from . import activations, datasets, initializers, io, losses, optimizers, training
 from .errors import ConfigError, DataError, DivergenceError, GlassnetError, ModelFileError, NotFittedError
 from .gradcheck import gradcheck
-from .layers import Dense, Layer
+from .layers import AveragePool2D, BatchNorm, Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D, Reshape
 from .network import Network
+from .training import Callback, EarlyStopping, History, evaluate, fit
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Network", "Dense", "Layer", "gradcheck", "activations", "losses", "initializers",
+    "Network", "Dense", "Conv2D", "MaxPool2D", "AveragePool2D", "Flatten", "Reshape", "Dropout", "BatchNorm",
+    "Layer", "fit", "evaluate", "History", "Callback", "EarlyStopping", "gradcheck",
+    "activations", "losses", "optimizers", "initializers", "training", "datasets", "io",
     "GlassnetError", "DataError", "ConfigError", "ModelFileError", "NotFittedError", "DivergenceError",
     "__version__",
 ]

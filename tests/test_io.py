@@ -1,0 +1,602 @@
+"""Model files: round trips, every kind of damaged or hostile file, and saves that fail half-way.
+
+Oracles: the safetensors library reads what glassnet writes (and PyTorch runs it, via the
+documented recipe); damaged files are made by flipping every single bit or cutting at every
+length; failed saves are checked byte for byte against the file that was there before.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import pickle
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from safetensors import safe_open
+from safetensors.numpy import load_file
+
+import glassnet.io as gio
+from glassnet import Dense, ModelFileError, Network, activations, losses
+from glassnet.activations import Activation
+
+
+def small_net(dtype="float64", seed=0):
+    return Network([Dense(3, "tanh"), Dense(2, "sigmoid")], loss="mse", input_shape=2, dtype=dtype, seed=seed)
+
+
+@pytest.fixture
+def saved(tmp_path):
+    path = tmp_path / "model.safetensors"
+    gio.save(small_net(), path)
+    return path
+
+
+def parts(path):
+    """(header dict, data bytes) of a safetensors file."""
+    raw = Path(path).read_bytes()
+    n = int.from_bytes(raw[:8], "little")
+    return json.loads(raw[8:8 + n]), raw[8 + n:]
+
+
+def write_raw(path, header: dict, data: bytes) -> None:
+    text = json.dumps(header).encode()
+    Path(path).write_bytes(len(text).to_bytes(8, "little") + text + data)
+
+
+def rewrite(path, edit_architecture=None, tensors=None, **meta_changes):
+    """Re-encode a glassnet file with a changed architecture/tensors and a *valid* checksum,
+    so that the defect under test is the only thing wrong with it."""
+    header, data = parts(path)
+    meta = header.pop("__metadata__")
+    meta.pop("sha256")
+    if tensors is None:
+        tensors = {name: np.frombuffer(data[s["data_offsets"][0]:s["data_offsets"][1]],
+                                       dtype={"F32": "<f4", "F64": "<f8"}[s["dtype"]]).reshape(s["shape"])
+                   for name, s in header.items()}
+    if edit_architecture:
+        arch = json.loads(meta["architecture"])
+        edit_architecture(arch)
+        meta["architecture"] = json.dumps(arch)
+    meta.update(meta_changes)
+    chunks = gio._encode(tensors, meta)
+    Path(path).write_bytes(b"".join(bytes(c) for c in chunks))
+
+
+def refused(path, *words):
+    with pytest.raises(ModelFileError) as info:
+        gio.load(path)
+    message = str(info.value)
+    assert str(path) in message
+    for word in words:
+        assert word.lower() in message.lower(), message
+    return message
+
+
+# ---------------------------------------------------------------- round trips
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_round_trip_is_bit_identical(tmp_path, dtype):
+    net = small_net(dtype, seed=3)
+    net.freeze("b1")
+    path = tmp_path / "m.safetensors"
+    gio.save(net, path, metadata={"optimizer": "adam", "lr": 0.001})
+    back = gio.load(path)
+    assert back.dtype == np.dtype(dtype)
+    assert gio.architecture(back) == gio.architecture(net)
+    assert back.trainable == {"W1": True, "b1": False, "W2": True, "b2": True}
+    for name, value in net.params.items():
+        assert back.params[name].dtype == value.dtype
+        assert back.params[name].tobytes() == value.tobytes(), name
+    X = np.random.default_rng(0).normal(size=(7, 2)).astype(dtype)
+    assert np.array_equal(back.predict(X), net.predict(X))
+    summary = gio.info(path)
+    assert summary["training"] == {"optimizer": "adam", "lr": 0.001}
+    assert summary["n_params"] == 17 and summary["format"] == "model"
+
+
+def test_round_trip_of_every_layer_kind_with_batchnorm_buffers(tmp_path):
+    from glassnet.layers.batchnorm import BatchNorm
+    from glassnet.layers.conv import Conv2D
+    from glassnet.layers.dropout import Dropout
+    from glassnet.layers.pooling import AveragePool2D, MaxPool2D
+    from glassnet.layers.reshape import Flatten, Reshape
+
+    net = Network([Reshape((1, 6, 6)), Conv2D(3, 3, activation="relu"), BatchNorm(), MaxPool2D(2),
+                   AveragePool2D(1), Flatten(), Dropout(0.25), Dense(4, "tanh"), Dense(2, "softmax")],
+                  loss="categorical_crossentropy", input_shape=36, seed=0, l2=0.01)
+    X = np.random.default_rng(0).normal(size=(8, 36))
+    for _ in range(2):  # training moves BatchNorm's running statistics away from their initial 0 and 1
+        net.train_step(X, np.eye(2)[np.arange(8) % 2], 0.1)
+    path = tmp_path / "cnn.safetensors"
+    gio.save(net, path)
+    assert set(load_file(path)) == {"W1", "b1", "gamma2", "beta2", "running_mean2", "running_var2",
+                                    "W3", "b3", "W4", "b4"}
+    back = gio.load(path)
+    assert gio.architecture(back) == gio.architecture(net) and back.l2 == 0.01
+    bn, bn_back = net.layers[2], back.layers[2]
+    for name in ("running_mean", "running_var"):
+        assert not np.all(bn.state[name] == (name == "running_var"))
+        assert bn_back.state[name].tobytes() == bn.state[name].tobytes()
+    assert np.array_equal(back.predict(X), net.predict(X))  # inference uses the running statistics
+
+
+def test_the_safetensors_library_reads_what_glassnet_writes(saved):
+    net = gio.load(saved)
+    tensors = load_file(saved)  # the reference implementation, independent of glassnet's reader
+    assert sorted(tensors) == ["W1", "W2", "b1", "b2"]
+    for name, value in tensors.items():
+        assert np.array_equal(value, net.params[name])
+    with safe_open(saved, framework="np") as f:
+        meta = f.metadata()
+    assert json.loads(meta["architecture"])["layers"][0] == {"kind": "dense",
+                                                             "config": {"units": 3, "activation": "tanh"}}
+    # the checksum is SHA-256 of the canonical header without it, then the data — recompute it independently
+    header, data = parts(saved)
+    sha = header["__metadata__"].pop("sha256")
+    canonical = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+    assert hashlib.sha256(canonical + data).hexdigest() == sha
+
+
+def test_checkpoint_round_trip_and_resume_check(tmp_path):
+    net = small_net()
+    rng = np.random.default_rng(5)
+    m, v = rng.normal(size=net.flat_params.size), rng.random(net.flat_params.size)
+    state = {"epoch": 4, "best_loss": float("inf"), "history": {"loss": [0.5, 0.25]},
+             "rng": rng.bit_generator.state, "perm": np.arange(6, dtype=np.float64)}
+    path = tmp_path / "run.ckpt"
+    gio.save_checkpoint(net, {"m": m, "v": v, "t": 12, "lr": 1e-3}, state, path, metadata={"batch_size": 8})
+    gio.save_checkpoint(net, {"m": m, "v": v, "t": 12, "lr": 1e-3}, state, path)  # checkpoints overwrite
+    ckpt = gio.load_checkpoint(path)
+    assert ckpt.optimizer_state["t"] == 12 and ckpt.optimizer_state["lr"] == 1e-3
+    assert ckpt.optimizer_state["m"].tobytes() == m.tobytes() and ckpt.optimizer_state["v"].tobytes() == v.tobytes()
+    assert ckpt.training_state["best_loss"] == float("inf") and ckpt.training_state["epoch"] == 4
+    assert ckpt.training_state["history"] == {"loss": [0.5, 0.25]}
+    assert np.array_equal(ckpt.training_state["perm"], np.arange(6))
+    resumed = np.random.default_rng()
+    resumed.bit_generator.state = ckpt.training_state["rng"]
+    assert resumed.random() == rng.random()  # the generator continues exactly where it stopped
+    assert ckpt.training is None
+    assert gio.load(path).params["W1"].tobytes() == net.params["W1"].tobytes()  # load() takes checkpoints
+    gio.check_compatible(ckpt, small_net(seed=9))  # same architecture: fine
+
+
+def test_resume_with_a_different_network_says_what_differs(tmp_path):
+    path = tmp_path / "run.ckpt"
+    gio.save_checkpoint(small_net(), {"t": 1}, {"epoch": 1}, path)
+    ckpt = gio.load_checkpoint(path)
+    other = Network([Dense(4, "tanh"), Dense(2, "softmax")], loss="mse", input_shape=5)
+    with pytest.raises(ModelFileError) as info:
+        gio.check_compatible(ckpt, other)
+    message = str(info.value)
+    assert str(path) in message
+    assert "input shape: saved (2,), now (5,)" in message
+    assert "layer 1 (dense) units: saved 3, now 4" in message
+    assert "layer 2 (dense) activation: saved 'sigmoid', now 'softmax'" in message
+    unbuilt = Network([Dense(3, "tanh"), Dense(2, "sigmoid")], loss="mse")
+    gio.check_compatible(ckpt, unbuilt, input_shape=2)
+    with pytest.raises(ModelFileError, match=r"input shape: saved \(2,\), now \(3,\)"):
+        gio.check_compatible(ckpt, unbuilt, input_shape=3)
+
+
+def test_a_model_file_is_not_a_checkpoint(saved):
+    with pytest.raises(ModelFileError, match="not a checkpoint"):
+        gio.load_checkpoint(saved)
+
+
+def test_a_registered_custom_activation_round_trips(tmp_path):
+    swish = Activation("swish_io_test", value=lambda net: net * activations.sigmoid(net),
+                       derivative=lambda net, out: out + activations.sigmoid(net) * (1 - out))
+    activations.register(swish)
+    try:
+        net = Network([Dense(2, swish)], input_shape=2, seed=0)
+        gio.save(net, tmp_path / "m.safetensors")
+        assert gio.load(tmp_path / "m.safetensors").layers[0].activation is swish
+    finally:
+        activations._REGISTRY.pop("swish_io_test")
+
+
+# ---------------------------------------------------------------- what save refuses
+
+def test_save_refuses_unregistered_activation_loss_and_layer(tmp_path):
+    path = tmp_path / "m.safetensors"
+    custom = Activation("cube", value=lambda net: net ** 3, derivative=lambda net, out: 3 * net ** 2)
+    with pytest.raises(ModelFileError, match=r"'cube'.*register"):
+        gio.save(Network([Dense(2, custom)], input_shape=2), path)
+    with pytest.raises(ModelFileError, match=r"'leaky_relu'.*register"):  # alpha=0.2 would be lost
+        gio.save(Network([Dense(2, activations.leaky_relu(0.2))], input_shape=2), path)
+    loss = losses.Loss("l1_io_test", per_sample=lambda o, t: np.abs(o - t).sum(axis=1),
+                       grad=lambda o, t: np.sign(o - t))
+    with pytest.raises(ModelFileError, match=r"'l1_io_test'.*register"):
+        gio.save(Network([Dense(2)], loss=loss, input_shape=2), path)
+
+    class MyDense(Dense):
+        kind = "my_dense"
+
+    with pytest.raises(ModelFileError, match=r"MyDense.*register_layer"):
+        gio.save(Network([MyDense(2)], input_shape=2), path)
+    assert os.listdir(tmp_path) == []
+
+
+def test_save_refuses_nan_weights(tmp_path):
+    net = small_net()
+    net.params["W2"][1, 0] = np.nan
+    with pytest.raises(ModelFileError, match=r"W2 holds 1 NaN/inf"):
+        gio.save(net, tmp_path / "m.safetensors")
+    assert os.listdir(tmp_path) == []
+
+
+# ---------------------------------------------------------------- damaged files
+
+def test_every_truncation_is_refused(saved, tmp_path):
+    raw = saved.read_bytes()
+    cut = tmp_path / "cut.safetensors"
+    for n in range(len(raw)):
+        cut.write_bytes(raw[:n])
+        with pytest.raises(ModelFileError):
+            gio.load(cut)
+    cut.write_bytes(raw[:-1])
+    refused(cut, "truncated")
+
+
+def test_every_single_bit_flip_is_detected(tmp_path):
+    """safetensors has no checksum; glassnet's SHA-256 (and the structural checks) catch every flipped bit."""
+    path = tmp_path / "tiny.safetensors"
+    gio.save(Network([Dense(1, "sigmoid")], input_shape=2, dtype="float32", seed=0), path)
+    raw = bytearray(path.read_bytes())
+    flipped = tmp_path / "flipped.safetensors"
+    messages = set()
+    for i in range(len(raw)):
+        for bit in range(8):
+            raw[i] ^= 1 << bit
+            flipped.write_bytes(raw)
+            raw[i] ^= 1 << bit
+            with pytest.raises(ModelFileError) as info:
+                gio.load(flipped)
+            messages.add(str(info.value).split(": ", 1)[1][:20])
+    assert len(messages) > 5  # refused for many different reasons, each named
+
+
+def test_a_flipped_data_bit_fails_the_checksum(saved):
+    raw = bytearray(saved.read_bytes())
+    raw[-3] ^= 0x01  # inside b2's last float: still a finite number, just a different one
+    saved.write_bytes(raw)
+    refused(saved, "checksum")
+
+
+def test_non_finite_weights_are_refused(saved):
+    net = small_net()
+    tensors = net.get_params()
+    tensors["b1"][0] = np.inf
+    rewrite(saved, tensors=tensors)  # a valid checksum: only the value is wrong
+    refused(saved, "'b1'", "NaN or infinite")
+
+
+def test_huge_header_length(tmp_path):
+    path = tmp_path / "m.safetensors"
+    path.write_bytes((2**60).to_bytes(8, "little") + b"{}")
+    refused(path, "header", "more than")
+    path.write_bytes((1000).to_bytes(8, "little") + b"{}")
+    refused(path, "only 2 bytes follow")
+
+
+@pytest.mark.parametrize("text, words", [
+    (b"{not json at all}", ["not valid JSON"]),
+    (b'{"W1": {"dtype": "F64", "shape": [1], "data_offsets": [0, 8]}, "W1": {}}', ["duplicate key"]),
+    (b'{"__metadata__": {"a": "b"}, "x": NaN}', ["not valid JSON"]),
+    (b"{\xff\xfe}", ["not valid JSON"]),
+    (b"[1, 2, 3]", ["does not start with '{'"]),
+    (b'{"x": ' * 100_000, ["not valid JSON"]),
+])
+def test_malformed_header(tmp_path, text, words):
+    path = tmp_path / "m.safetensors"
+    path.write_bytes(len(text).to_bytes(8, "little") + text)
+    refused(path, *words)
+
+
+@pytest.mark.parametrize("specs, data_len, words", [
+    ({"W1": {"dtype": "F64", "shape": [2], "data_offsets": [0, 16]},
+      "b1": {"dtype": "F64", "shape": [2], "data_offsets": [8, 24]}}, 24, ["overlaps"]),
+    ({"W1": {"dtype": "F64", "shape": [2, 2], "data_offsets": [0, 16]}}, 16, ["needs 32 bytes", "span 16"]),
+    ({"W1": {"dtype": "F32", "shape": [2], "data_offsets": [8, 16]}}, 16, ["gap of 8 bytes"]),
+    ({"W1": {"dtype": "F64", "shape": [1], "data_offsets": [0, 8]}}, 16, ["trailing bytes"]),
+    ({"W1": {"dtype": "F64", "shape": [4], "data_offsets": [0, 32]}}, 16, ["truncated"]),
+    ({"W1": {"dtype": "I64", "shape": [1], "data_offsets": [0, 8]}}, 8, ["dtype 'I64'", "F32 or F64"]),
+    ({"W1": {"dtype": "F64", "shape": [-1], "data_offsets": [0, 8]}}, 8, ["shape [-1]"]),
+    ({"W1": {"dtype": "F64", "shape": [1], "data_offsets": [8, 0]}}, 8, ["data_offsets [8, 0]"]),
+    ({"W1": {"dtype": "F64", "shape": [1]}}, 8, ["exactly dtype, shape and data_offsets"]),
+])
+def test_inconsistent_tensor_table(saved, specs, data_len, words):
+    meta = parts(saved)[0]["__metadata__"]
+    write_raw(saved, {"__metadata__": meta, **specs}, bytes(data_len))
+    refused(saved, *words)
+
+
+def test_safetensors_file_without_glassnet_metadata(tmp_path):
+    path = tmp_path / "m.safetensors"
+    write_raw(path, {"W1": {"dtype": "F64", "shape": [1], "data_offsets": [0, 8]}}, bytes(8))
+    refused(path, "no glassnet metadata")
+
+
+def test_newer_format_version(saved):
+    rewrite(saved, format_version="2")
+    refused(saved, "format_version '2'", "upgrade glassnet")
+
+
+# ---------------------------------------------------------------- hostile architectures
+
+def test_unknown_layer_kind(saved):
+    rewrite(saved, lambda arch: arch["layers"][1].update(kind="transformer"))
+    refused(saved, "layer 2", "unknown kind 'transformer'", "dense")
+
+
+def test_an_importable_path_as_layer_kind_is_never_imported(saved, monkeypatch):
+    calls = []
+    monkeypatch.setattr(os, "system", lambda *a: calls.append(a))
+    monkeypatch.setattr(gio.importlib, "import_module", lambda *a, **k: calls.append(a))
+    for kind in ("os.system", "subprocess:Popen", "glassnet.layers.dense.Dense"):
+        rewrite(saved, lambda arch: arch["layers"][0].update(kind=kind, config={"command": "echo hacked"}))
+        refused(saved, f"unknown kind '{kind}'", "never code")
+    assert calls == []
+
+
+def test_unknown_activation(saved):
+    rewrite(saved, lambda arch: arch["layers"][0]["config"].update(activation="os.system"))
+    refused(saved, "layer 1", "unknown activation 'os.system'", "sigmoid")
+
+
+def test_unknown_loss(saved):
+    rewrite(saved, lambda arch: arch.update(loss="pickle.loads"))
+    refused(saved, "unknown loss 'pickle.loads'")
+
+
+def test_layer_config_that_does_not_build(saved):
+    rewrite(saved, lambda arch: arch["layers"][0]["config"].update(units=-3))
+    refused(saved, "layer 1 (dense) cannot be rebuilt", "positive integer")
+    rewrite(saved, lambda arch: arch["layers"][0]["config"].update(evil=1))
+    refused(saved, "layer 1 (dense) cannot be rebuilt", "evil")
+
+
+def test_a_huge_layer_is_refused_before_allocating(saved):
+    rewrite(saved, lambda arch: arch["layers"][0]["config"].update(units=10**9))
+    refused(saved, "layer 1 (dense) would create 3,000,000,000 parameters", "the file holds only 17 values")
+
+
+def test_parameter_shapes_are_known_before_building_each_glassnet_layer():
+    """The allocation-free shape table in glassnet.io agrees with what each layer's build() creates."""
+    from glassnet.layers.batchnorm import BatchNorm
+    from glassnet.layers.conv import Conv2D
+    from glassnet.layers.dropout import Dropout
+    from glassnet.layers.pooling import AveragePool2D, MaxPool2D
+    from glassnet.layers.reshape import Flatten, Reshape
+
+    cases = [(Dense(3), (4,)), (Dense(3, use_bias=False), (4,)), (Conv2D(2, (3, 2)), (3, 6, 5)),
+             (Conv2D(2, 3, use_bias=False), (1, 5, 5)), (BatchNorm(), (3, 4, 4)), (BatchNorm(), (5,)),
+             (MaxPool2D(2), (1, 4, 4)), (AveragePool2D(2), (1, 4, 4)), (Flatten(), (1, 4, 4)),
+             (Reshape((16,)), (1, 4, 4)), (Dropout(0.5), (4,))]
+    builtin = {kind for kind, cls in gio.layer_kinds().items() if cls.__module__.startswith("glassnet.layers.")}
+    assert builtin == {type(layer).kind for layer, _ in cases}  # a new layer kind must be added here
+    for layer, shape in cases:
+        predicted = gio._param_shapes(layer, shape)
+        layer.build(shape, np.random.default_rng(0), np.float64)
+        assert predicted == {name: p.shape for name, p in layer.params.items()}, layer
+
+
+def test_a_mid_sized_cnn_loads_and_a_huge_conv_does_not(tmp_path):
+    from glassnet.layers.conv import Conv2D
+
+    path = tmp_path / "cnn.safetensors"
+    net = Network([Conv2D(8, 3, padding="same")], input_shape=(8, 64, 64), seed=0)  # in × out > 10⁹
+    gio.save(net, path)
+    assert gio.load(path).params["W1"].tobytes() == net.params["W1"].tobytes()
+    rewrite(path, lambda arch: arch["layers"][0]["config"].update(filters=10**8))
+    refused(path, "layer 1 (conv2d) would create 7,300,000,000 parameters")  # W 10⁸·8·3·3 + b 10⁸
+
+
+def test_a_registered_custom_layer_is_bounded_by_its_input_and_output_sizes(tmp_path):
+    class Wide(Dense):
+        kind = "wide_io_test"
+
+    gio.register_layer(Wide)
+    try:
+        assert "dense" in gio.layer_kinds()
+        path = tmp_path / "wide.safetensors"
+        gio.save(Network([Wide(3)], input_shape=2, seed=0), path)
+        assert type(gio.load(path).layers[0]) is Wide
+        rewrite(path, lambda arch: arch["layers"][0]["config"].update(units=10**9))
+        refused(path, "would create up to 3,000,000,003 parameters")
+    finally:
+        gio._LAYER_KINDS.pop("wide_io_test")
+
+
+# ---------------------------------------------------------------- weights that do not fit
+
+@pytest.mark.parametrize("change, words", [
+    (lambda t: t.update(W1=np.zeros((2, 3))), ["'W1' has shape [2, 3]", "needs [3, 2]"]),
+    (lambda t: t.pop("b2"), ["'b2' (shape [2]) is missing"]),
+    (lambda t: t.update(W3=np.zeros(2)), ["'W3'", "no place for"]),
+    (lambda t: t.update(W1=t["W1"].astype(np.float32)), ["'W1' is F32", "float64"]),
+])
+def test_weights_that_do_not_fit_the_architecture(saved, change, words):
+    tensors = small_net().get_params()
+    change(tensors)
+    rewrite(saved, tensors=tensors)
+    refused(saved, *words)
+
+
+def test_trainable_flags_must_name_the_parameters(saved):
+    rewrite(saved, trainable=json.dumps({"W1": True, "b1": "yes", "W2": True, "b2": True}))
+    refused(saved, "trainable flags")
+
+
+# ---------------------------------------------------------------- not a glassnet file at all
+
+class _Payload:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_pickle_is_refused_without_running_it(tmp_path):
+    marker = tmp_path / "pwned"
+    assert pickle.dumps(_Payload(marker))  # the payload is real: unpickling it would create the marker
+    for protocol in (2, 4, 5, 0):
+        path = tmp_path / "model.safetensors"
+        path.write_bytes(pickle.dumps(_Payload(marker), protocol=protocol))
+        with pytest.raises(ModelFileError) as info:
+            gio.load(path)
+        assert str(path) in str(info.value)
+        if protocol >= 2:
+            assert "pickle" in str(info.value)
+    assert not marker.exists()
+
+
+def test_a_header_length_that_looks_like_a_pickle_signature_still_loads(tmp_path):
+    # a 640-byte header is stored as 80 02 00 …: the first two bytes of a protocol-2 pickle
+    path = tmp_path / "m.safetensors"
+    net = Network([Dense(1)], input_shape=1, seed=0)  # its header is 528 bytes with an empty note
+    gio.save(net, path, metadata={"note": "x" * (640 - 528)})
+    assert path.read_bytes()[:3] == b"\x80\x02\x00"
+    assert gio.load(path).params["W1"].tobytes() == net.params["W1"].tobytes()
+
+
+def test_npz_npy_and_text_files_are_refused(tmp_path):
+    np.savez(tmp_path / "weights.npz", W1=np.ones((3, 2)))
+    refused(tmp_path / "weights.npz", "zip archive", ".npz")
+    np.save(tmp_path / "w.npy", np.ones(3))
+    refused(tmp_path / "w.npy", ".npy")
+    (tmp_path / "data.csv").write_text("a,b,c\n1,2,3\n")
+    refused(tmp_path / "data.csv", "header")
+    (tmp_path / "empty").write_bytes(b"")
+    refused(tmp_path / "empty", "only 0 bytes")
+    refused(tmp_path / "missing.safetensors", "no such file")
+    refused(tmp_path, "folder")
+
+
+# ---------------------------------------------------------------- saves that must not lose anything
+
+def assert_untouched(path, before: bytes):
+    assert path.read_bytes() == before
+    assert os.listdir(path.parent) == [path.name], "a temporary file was left behind"
+
+
+def test_existing_file_needs_overwrite(saved):
+    before = saved.read_bytes()
+    with pytest.raises(ModelFileError, match=re.escape(str(saved)) + ".*already exists.*overwrite=True"):
+        gio.save(small_net(seed=1), saved)
+    assert_untouched(saved, before)
+    gio.save(small_net(seed=1), saved, overwrite=True)
+    assert saved.read_bytes() != before
+    assert os.listdir(saved.parent) == [saved.name]
+
+
+def test_missing_folder(tmp_path):
+    path = tmp_path / "no" / "such" / "m.safetensors"
+    with pytest.raises(ModelFileError, match=re.escape(str(path.parent)) + ".*does not exist"):
+        gio.save(small_net(), path)
+
+
+def test_read_only_folder(saved, monkeypatch):
+    before = saved.read_bytes()
+    saved.parent.chmod(0o555)
+    try:
+        if os.access(saved.parent, os.W_OK):  # root ignores the mode bits: simulate what it would say
+            monkeypatch.setattr(os, "access", lambda *a, **k: False)
+        with pytest.raises(ModelFileError, match=re.escape(str(saved)) + ".*not writable"):
+            gio.save(small_net(seed=1), saved, overwrite=True)
+    finally:
+        saved.parent.chmod(0o755)
+    assert_untouched(saved, before)
+
+
+@pytest.mark.parametrize("target", ["mkstemp", "replace"])
+def test_permission_denied_part_way(saved, monkeypatch, target):
+    before = saved.read_bytes()
+
+    def deny(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    with monkeypatch.context() as m:
+        m.setattr(gio.tempfile if target == "mkstemp" else os, target, deny)
+        with pytest.raises(ModelFileError, match=re.escape(str(saved)) + ".*permission denied.*unchanged"):
+            gio.save(small_net(seed=1), saved, overwrite=True)
+    assert_untouched(saved, before)
+
+
+@pytest.mark.parametrize("target", ["write", "fsync"])
+def test_full_disk(saved, monkeypatch, target):
+    before = saved.read_bytes()
+    real_write = os.write
+    calls = []
+
+    def failing(fd, *args):
+        if target == "write" and not calls:  # the first write gets part of the way, then the disk is full
+            calls.append(fd)
+            return real_write(fd, bytes(args[0][:10]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(os, target, failing)
+        with pytest.raises(ModelFileError, match=re.escape(str(saved)) + ".*disk is full"):
+            gio.save(small_net(seed=1), saved, overwrite=True)
+    assert_untouched(saved, before)
+
+
+@pytest.mark.parametrize("target", ["write", "fsync", "replace"])
+def test_ctrl_c_during_save(saved, monkeypatch, target):
+    before = saved.read_bytes()
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(os, target, interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            gio.save(small_net(seed=1), saved, overwrite=True)
+    assert_untouched(saved, before)
+
+
+def test_a_new_file_gets_ordinary_permissions(tmp_path):
+    path = tmp_path / "m.safetensors"
+    gio.save(small_net(), path)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's private 0o600
+
+
+# ---------------------------------------------------------------- the documentation
+
+def test_docs_examples_run_including_pytorch(tmp_path, monkeypatch):
+    """Every Python block of docs/model-files.md, in order; the last one compares PyTorch's output."""
+    import torch  # noqa: F401  (the oracle must be installed: never skipped)
+
+    text = (Path(__file__).parent.parent / "docs" / "model-files.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert len(blocks) == 3 and "to_torch" in blocks[-1]
+    monkeypatch.chdir(tmp_path)
+    namespace = {"__name__": "docs_model_files"}
+    for block in blocks:
+        exec(compile(block, "docs/model-files.md", "exec"), namespace)
+    assert np.allclose(namespace["out"].sum(axis=1), 1.0)  # softmax rows: the comparison ran on real outputs
+    assert "torch" in sys.modules
+
+
+def test_checkpoint_state_that_cannot_be_stored_faithfully_is_refused(tmp_path):
+    path = tmp_path / "run.ckpt"
+    net = small_net()
+    with pytest.raises(ModelFileError, match=r"optimizer\.m must be a float32 or float64 array; got dtype int64"):
+        gio.save_checkpoint(net, {"m": np.arange(3)}, {}, path)
+    with pytest.raises(ModelFileError, match=r"optimizer\.v holds NaN/inf"):
+        gio.save_checkpoint(net, {"v": np.array([1.0, np.nan])}, {}, path)
+    with pytest.raises(ModelFileError, match=r"key 'a\.b' in training must be a plain name"):
+        gio.save_checkpoint(net, {}, {"a.b": 1}, path)
+    with pytest.raises(ModelFileError, match=r"training\.f is a builtin_function_or_method; expected arrays"):
+        gio.save_checkpoint(net, {}, {"f": len}, path)
+    assert os.listdir(tmp_path) == []
