@@ -18,13 +18,14 @@ from .errors import ConfigError, DataError, DivergenceError, GlassnetError, Mode
 from .gradcheck import gradcheck
 from .layers import AveragePool2D, BatchNorm, Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D, Reshape
 from .network import Network
+from .perceptron import Perceptron
 from .training import Callback, EarlyStopping, History, evaluate, fit
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Network", "Dense", "Conv2D", "MaxPool2D", "AveragePool2D", "Flatten", "Reshape", "Dropout", "BatchNorm",
-    "Layer", "fit", "evaluate", "History", "Callback", "EarlyStopping", "gradcheck",
+    "Layer", "Perceptron", "fit", "evaluate", "History", "Callback", "EarlyStopping", "gradcheck",
     "activations", "losses", "optimizers", "initializers", "training", "datasets", "io",
     "GlassnetError", "DataError", "ConfigError", "ModelFileError", "NotFittedError", "DivergenceError",
     "__version__",

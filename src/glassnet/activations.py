@@ -93,20 +93,37 @@ class Activation:
 # ---------------------------------------------------------------- the functions
 
 
+def exp_nonpositive(x: Array) -> Array:
+    """``e^x`` for ``x ≤ 0``, without a floating-point underflow.
+
+    Where ``e^x`` would come within a factor e of the smallest normal number of the
+    dtype or below it (x < −707 in float64, x < −86 in float32) the result is set to 0
+    directly instead of underflowing (an absolute change below 1e−307, resp. 4e−38), so
+    σ(−1e4) stays quiet even under ``np.errstate(all="raise")``. NaN stays NaN.
+    """
+    x = np.asarray(x)
+    if x.dtype.kind != "f":
+        x = x.astype(np.float64)
+    small = x < np.log(np.finfo(x.dtype).tiny) + 1
+    if small.any():
+        return np.exp(x, out=np.zeros_like(x), where=~small)
+    return np.exp(x)
+
+
 def _sigmoid(net: Array) -> Array:
     # 1/(1+e^-x) for x >= 0 and e^x/(1+e^x) for x < 0: exp never overflows.
-    e = np.exp(-np.abs(net))
+    e = exp_nonpositive(-np.abs(net))
     return np.where(net >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def _softplus(net: Array) -> Array:
     # log(1 + e^x) = max(x, 0) + log1p(e^-|x|)
-    return np.maximum(net, 0) + np.log1p(np.exp(-np.abs(net)))
+    return np.maximum(net, 0) + np.log1p(exp_nonpositive(-np.abs(net)))
 
 
 def _softmax(net: Array) -> Array:
     z = net - net.max(axis=-1, keepdims=True)
-    e = np.exp(z)
+    e = exp_nonpositive(z)
     return e / e.sum(axis=-1, keepdims=True)
 
 

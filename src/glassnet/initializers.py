@@ -47,6 +47,8 @@ def _normal(var: Callable[[int, int], float]) -> Initializer:
 
 def constant(value: float) -> Initializer:
     """Every entry equal to ``value``."""
+    if not np.isfinite(value):
+        raise ConfigError(f"a constant initial value must be finite; got {value!r}")
     def init(shape, fan_in, fan_out, rng, dtype=np.float64):
         return np.full(shape, value, dtype=dtype)
     init.__name__ = f"constant({value!r})"
@@ -91,7 +93,7 @@ def get(init) -> Initializer:
         if key in _REGISTRY:
             return _REGISTRY[key]
         raise ConfigError(f"unknown initializer {init!r}; valid names: {', '.join(sorted(_REGISTRY))}")
-    if isinstance(init, (int, float)) and not isinstance(init, bool):
+    if isinstance(init, (int, float, np.integer, np.floating)) and not isinstance(init, (bool, np.bool_)):
         return constant(float(init))
     if isinstance(init, (list, tuple, np.ndarray)):
         return from_array(init)

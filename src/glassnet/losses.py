@@ -24,10 +24,19 @@ from typing import Callable
 
 import numpy as np
 
+from .activations import exp_nonpositive
 from .errors import ConfigError
 
 Array = np.ndarray
-_TINY = 1e-300
+
+
+def _floor(x: Array) -> float:
+    """The smallest ``out`` a cross-entropy takes the log of or divides by.
+
+    1e−300 in float64 and 1e−37 in float32: both normal numbers of their dtype, so
+    ``ln`` and ``1/out`` stay finite (a float64 floor would round to 0 in float32).
+    """
+    return 1e-37 if x.dtype == np.float32 else 1e-300
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,6 +81,9 @@ class Loss:
         w = np.asarray(sample_weight, dtype=np.float64).reshape(-1)
         if w.shape[0] != n:
             raise ConfigError(f"sample_weight has {w.shape[0]} entries; expected one per sample ({n})")
+        if not np.all(np.isfinite(w)) or np.any(w < 0) or not w.sum() > 0:
+            raise ConfigError("sample_weight must be finite and non-negative with a positive sum; "
+                              f"got min {w.min()!r}, sum {w.sum()!r}")
         return w
 
     def value(self, out: Array, target: Array, sample_weight: Array | None = None) -> float:
@@ -104,8 +116,17 @@ class Loss:
         return self._scale(np.array(self.grad(out, target), dtype=out.dtype), sample_weight)
 
     def fused_delta(self, out: Array, target: Array, sample_weight: Array | None = None) -> Array:
-        """``∂E/∂net`` of the fused output layer: ``(out − target)``, scaled by the reduction."""
-        g = np.subtract(out, target, dtype=out.dtype)
+        """``∂E/∂net`` of the fused output layer: ``(out − target)``, scaled by the reduction.
+
+        For categorical cross-entropy the exact form is ``out · Σ_k target_k − target``,
+        which is ``out − target`` whenever a row of targets sums to one (one-hot labels,
+        probability targets) and stays right for rows that do not.
+        """
+        if self.name == "categorical_crossentropy":
+            g = np.multiply(out, np.sum(target, axis=-1, keepdims=True), dtype=out.dtype)
+            g -= target
+        else:
+            g = np.subtract(out, target, dtype=out.dtype)
         if self.name == "binary_crossentropy":
             g *= 1.0 / out.shape[-1]
         return self._scale(g, sample_weight)
@@ -122,7 +143,7 @@ class Loss:
 
 
 def _log(x: Array) -> Array:
-    return np.log(np.maximum(x, _TINY))
+    return np.log(np.maximum(x, _floor(x)))
 
 
 def _bce(out: Array, target: Array) -> Array:
@@ -130,20 +151,20 @@ def _bce(out: Array, target: Array) -> Array:
 
 
 def _bce_grad(out: Array, target: Array) -> Array:
-    o = np.clip(out, _TINY, None)
-    q = np.clip(1 - out, _TINY, None)
+    o = np.maximum(out, _floor(out))
+    q = np.maximum(1 - out, _floor(out))
     return (-target / o + (1 - target) / q) / out.shape[-1]
 
 
 def _bce_from_net(net: Array, target: Array) -> Array:
     # −[t log σ(z) + (1−t) log(1−σ(z))] = max(z, 0) − z t + log(1 + e^−|z|)
-    return (np.maximum(net, 0) - net * target + np.log1p(np.exp(-np.abs(net)))).mean(axis=-1)
+    return (np.maximum(net, 0) - net * target + np.log1p(exp_nonpositive(-np.abs(net)))).mean(axis=-1)
 
 
 def _cce_from_net(net: Array, target: Array) -> Array:
     # −Σ_k t_k log softmax(z)_k = Σ_k t_k (logsumexp(z) − z_k)
     m = net.max(axis=-1, keepdims=True)
-    lse = m + np.log(np.exp(net - m).sum(axis=-1, keepdims=True))
+    lse = m + np.log(exp_nonpositive(net - m).sum(axis=-1, keepdims=True))
     return (target * (lse - net)).sum(axis=-1)
 
 
@@ -195,7 +216,7 @@ binary_crossentropy = register(Loss(
 categorical_crossentropy = register(Loss(
     "categorical_crossentropy",
     per_sample=lambda out, target: -(target * _log(out)).sum(axis=-1),
-    grad=lambda out, target: -target / np.clip(out, _TINY, None),
+    grad=lambda out, target: -target / np.maximum(out, _floor(out)),
     formula="E = −Σ target ln(out)",
     derivative_formula="−target / out",
     latex=r"E = -\sum t \ln o",

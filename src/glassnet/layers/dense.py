@@ -68,13 +68,21 @@ class Dense(Layer):
     def build(self, input_shape, rng, dtype):
         shape = super().build(input_shape, rng, dtype)
         R, S = input_shape[0], self.units
-        self.params["W"] = self.kernel_initializer((S, R), R, S, rng, self.dtype)
+        self.params["W"] = self._initial("W", self.kernel_initializer, (S, R), R, S, rng)
         self.trainable["W"] = True
         if self.use_bias:
-            self.params["b"] = self.bias_initializer((S,), R, S, rng, self.dtype)
+            self.params["b"] = self._initial("b", self.bias_initializer, (S,), R, S, rng)
             self.trainable["b"] = True
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
         return shape
+
+    def _initial(self, name, initializer, shape, fan_in, fan_out, rng):
+        """Call an initialiser and check what it returns (a user's callable may get it wrong)."""
+        value = np.asarray(initializer(shape, fan_in, fan_out, rng, self.dtype))
+        if value.shape != shape:
+            raise ConfigError(f"the initializer of {name} returned shape {value.shape}; "
+                              f"this layer needs {name} of shape {shape} (units, inputs)")
+        return value.astype(self.dtype, copy=False)
 
     def forward(self, x, training=False):
         self.input = x
@@ -83,12 +91,21 @@ class Dense(Layer):
             net += self.params["b"]
         self.net = net
         self.out = self.activation.value(net)
+        if self.out.dtype != net.dtype or self.out.shape != net.shape:
+            raise ConfigError(f"activation {self.activation.name!r} turned net of dtype {net.dtype}, shape "
+                              f"{net.shape} into out of dtype {self.out.dtype}, shape {self.out.shape}; "
+                              "an activation must keep both (cast with .astype(net.dtype))")
         return self.out
 
     def backward(self, dout):
         """``δ = dout ⊙ f′(net)``, then :meth:`backward_net`."""
         self.dout = dout
-        return self.backward_net(self.activation.vjp(self.net, self.out, dout))
+        delta = self.activation.vjp(self.net, self.out, dout)
+        if delta.dtype != self.net.dtype or delta.shape != self.net.shape:
+            raise ConfigError(f"the derivative of activation {self.activation.name!r} gave dtype {delta.dtype}, "
+                              f"shape {delta.shape}; expected dtype {self.net.dtype}, shape {self.net.shape} "
+                              "like net (cast with .astype(net.dtype))")
+        return self.backward_net(delta)
 
     def backward_net(self, delta):
         """Given ``δ = ∂E/∂net``: fill ``∂E/∂W = δᵀ X``, ``∂E/∂b = Σ δ`` and return ``∂E/∂X = δ W``."""

@@ -1,0 +1,85 @@
+"""``glassnet explain``: every step of the math of a small network, with its numbers.
+
+    glassnet explain seed                                  the seed's 2-2-2 example, one round
+    glassnet explain seed --rounds 10000 [--update simultaneous|sequential]
+    glassnet explain SPEC.json|SPEC.toml [--view scalar|matrix] [--notation seed|batch]
+    ... [--format text|markdown|html] [-o FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import add_common
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "explain",
+        help="show every step of a small network's forward pass, error, backpropagation and update",
+        description="Explain one round of training of a small network step by step: each formula, the same "
+                    "formula with the numbers in, and the result. 'seed' is the classic 2-2-2 worked example; "
+                    "a .json or .toml file describes your own network (see docs/explain.md).",
+        epilog="examples:\n  glassnet explain seed\n"
+               "  glassnet explain seed --rounds 10000 --update sequential\n"
+               "  glassnet explain examples/seed.json --view matrix --format html -o step.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("target", metavar="seed|SPEC", help="'seed', or a network spec file (.json or .toml)")
+    p.add_argument("--rounds", type=int, metavar="N",
+                   help="train for N rounds and print a summary (error by round, final outputs) instead")
+    p.add_argument("--every", type=int, metavar="K", help="with --rounds: a table row every K rounds")
+    p.add_argument("--update", choices=("simultaneous", "sequential"),
+                   help="update order (default: the spec's, else simultaneous)")
+    p.add_argument("--view", choices=("scalar", "matrix"), help="every weight one by one (default) or matrices")
+    p.add_argument("--notation", choices=("seed", "batch"),
+                   help="matrix view: column vectors with W S×R (seed, default) or batch-first rows")
+    p.add_argument("--format", choices=("text", "markdown", "html"), default="text")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the terminal")
+    add_common(p)
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args) -> int:
+    from ..errors import ConfigError
+    from ..explain import explain, explain_seed
+    from ..explain.seed import output_names, summary_sections, train
+    from ..explain.record import Explanation
+
+    if args.rounds is not None and args.rounds < 1:
+        raise ConfigError(f"--rounds must be a positive integer; got {args.rounds}")
+    if args.every is not None and args.every < 1:
+        raise ConfigError(f"--every must be a positive integer; got {args.every}")
+    if args.target == "seed":
+        order = args.update or "simultaneous"
+        if args.rounds is not None:
+            from ..explain.seed import seed_summary
+            explanation = seed_summary(args.rounds, order, args.every)
+        else:
+            explanation = explain_seed(view=args.view or "scalar", notation=args.notation or "seed", order=order)
+    else:
+        from ..explain.spec import load_spec
+        spec = load_spec(args.target)
+        order = args.update or spec.update
+        if args.rounds is not None:
+            run_ = train(spec.network, spec.X, spec.y, spec.learning_rate, args.rounds, order)
+            from ..explain.seed import ORDER_NOTE
+            explanation = Explanation(spec.title or f"{args.target}: {args.rounds} rounds ({order} order)",
+                                      summary_sections(run_, output_names(spec.network), args.every), digits=12)
+            explanation.sections[-1].notes.append(ORDER_NOTE)
+        else:
+            explanation = explain(spec.network, spec.X, spec.y, spec.learning_rate,
+                                  view=args.view or spec.view or "scalar",
+                                  notation=args.notation or spec.notation or "seed", order=order,
+                                  title=spec.title)
+    text = explanation.render(args.format)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        if not args.quiet:
+            print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0

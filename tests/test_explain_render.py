@@ -1,0 +1,112 @@
+"""The three renderers, the MathML translator, and the refusal to print too much."""
+
+import re
+
+import numpy as np
+import pytest
+
+from glassnet import ConfigError, Dense, Network
+from glassnet.explain import Explanation, Section, Step, Table, explain, explain_seed, seed_summary
+from glassnet.explain.mathml import to_mathml
+from glassnet.explain.render_html import render_html
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return explain_seed()
+
+
+def test_text_fits_100_columns(seed):
+    for e in (seed, explain_seed(view="matrix"), seed_summary(50)):
+        lines = str(e).splitlines()
+        assert max(len(ln) for ln in lines) <= 100, max(lines, key=len)
+
+
+def test_text_reads_formula_then_numbers_then_value(seed):
+    text = str(seed)
+    assert "out_h1 = 1 / (1 + e^(−net_h1)) = 1 / (1 + e^(−0.3775)) = 0.593269992" in text
+    assert "w5⁺ = w5 − η · ∂E_total/∂w5 = 0.4 − 0.5 · 0.0821670406 = 0.35891648" in text
+
+
+def test_long_steps_wrap_instead_of_being_cut():
+    long = Step("q", " + ".join(f"w{k} · x{k}" for k in range(40)), "", 1.0)
+    text = Explanation("t", [Section("s", [long])]).render("text", width=60)
+    assert max(map(len, text.splitlines())) <= 60
+    assert "w39 · x39" in text
+
+
+def test_markdown_has_latex_for_jupyter(seed):
+    md = seed._repr_markdown_()
+    assert md.startswith("# The seed's worked example")
+    assert r"\mathrm{out}_{h1} = \frac{1}{1 + e^{-\mathrm{net}_{h1}}} = \frac{1}{1 + e^{-0.3775}} = 0.593269992" in md
+    assert r"\frac{\partial E_{\mathrm{total}}}{\partial w_{5}}" in md
+    assert "| w5 | h1 → o1 | 0.4 | yes |" in md
+
+
+@pytest.mark.parametrize("view", ["scalar", "matrix"])
+def test_every_formula_translates_to_mathml(view):
+    for e in (explain_seed(view=view), explain_seed(view=view, notation="batch"), seed_summary(20)):
+        html = render_html(e, strict=True)       # strict: raise instead of a plain-text fallback
+        assert "<script" not in html.lower() and not re.search(r"(src|href)=|https?://", html)
+        assert html.count("<math") >= len(e.steps)
+
+
+def test_mathml_structures():
+    assert to_mathml(r"w_{5}^{+}", display=False) == (
+        "<math><msubsup><mi>w</mi><mrow><mn>5</mn></mrow><mrow><mo>+</mo></mrow></msubsup></math>")
+    m = to_mathml(r"\begin{bmatrix} 1 & 2 \\ 3 & 4 \end{bmatrix}")
+    assert m.count("<mtr>") == 2 and m.count("<mtd>") == 4
+    with pytest.raises(ValueError, match="unsupported LaTeX command"):
+        to_mathml(r"\weird{x}")
+
+
+def test_repr_html_is_a_fragment(seed):
+    frag = seed._repr_html_()
+    assert frag.startswith('<div class="glassnet-explanation">') and "<math" in frag
+
+
+def test_save_picks_the_format_from_the_suffix(seed, tmp_path):
+    assert seed.save(tmp_path / "a.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert seed.save(tmp_path / "a.md").read_text(encoding="utf-8").startswith("# ")
+    assert "═" in seed.save(tmp_path / "a.txt").read_text(encoding="utf-8")
+
+
+def test_tables_align_numbers_to_the_right():
+    t = Table("T", ["k", "E"], [[1, 0.5], [10000, 0.25]])
+    lines = Explanation("x", [Section("s", [t])]).render("text").splitlines()
+    assert "    1   0.5" in lines and "10000  0.25" in lines
+    with pytest.raises(ConfigError, match="row 0 has 1 cells"):
+        Table("T", ["a", "b"], [[1]])
+
+
+def test_scalar_view_refuses_large_networks_and_suggests_the_matrix_view():
+    net = Network([Dense(12, "tanh"), Dense(3, "sigmoid")], input_shape=8, seed=0)   # 96 + 36 weights
+    X, y = np.ones((1, 8)), np.full((1, 3), 0.5)
+    with pytest.raises(ConfigError, match=r"132 weights .*matrix view"):
+        explain(net, X, y, 0.1)
+    e = explain(net, X, y, 0.1, view="matrix")                   # nothing is cut
+    assert e.step("∂E/∂W⁽1⁾").value.shape == (12, 8)
+    text = str(e)
+    assert text.count("; ") > 12 * 2
+
+
+def test_scalar_view_takes_one_sample():
+    net = Network([Dense(2, "tanh")], input_shape=2, seed=0)
+    with pytest.raises(ConfigError, match="one sample"):
+        explain(net, np.ones((3, 2)), np.ones((3, 2)), 0.1)
+    assert "Δ⁽1⁾" in str(explain(net, np.ones((3, 2)), np.ones((3, 2)), 0.1, view="matrix", notation="batch"))
+
+
+def test_bad_arguments_name_themselves():
+    net = Network([Dense(2, "tanh")], input_shape=2, seed=0)
+    for kw, word in (({"view": "graph"}, "view"), ({"notation": "x"}, "notation"), ({"order": "x"}, "order"),
+                     ({"learning_rate": -1}, "learning_rate")):
+        with pytest.raises(ConfigError, match=word):
+            explain(net, np.ones((1, 2)), np.ones((1, 2)), **{"learning_rate": 0.1, **kw})
+
+
+def test_numbers_use_the_minus_sign_and_significant_digits():
+    from glassnet.explain import format_number
+    assert format_number(-0.0380982365) == "−0.0380982365"
+    assert format_number(3.51085481225e-05, 6) == "0.0000351085"
+    assert re.fullmatch(r"1\.5e\+?0?20", format_number(1.5e20).replace("−", "-"))
