@@ -11,9 +11,11 @@ The few public names::
     activations, losses,          registries: activations.get("sigmoid"), losses.get("total_error"),
     optimizers, initializers      optimizers.get("adam"), ...
     datasets, io                  data readers and toy sets; safe model files (save/load)
+    explain                       the math of a pass, step by step: explain.explain(net, X, y)
+    Perceptron                    the single-layer perceptron and its learning rule
 """
 
-from . import activations, datasets, initializers, io, losses, optimizers, training
+from . import activations, datasets, explain, initializers, io, losses, optimizers, training
 from .errors import ConfigError, DataError, DivergenceError, GlassnetError, ModelFileError, NotFittedError
 from .gradcheck import gradcheck
 from .layers import AveragePool2D, BatchNorm, Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D, Reshape
@@ -26,7 +28,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Network", "Dense", "Conv2D", "MaxPool2D", "AveragePool2D", "Flatten", "Reshape", "Dropout", "BatchNorm",
     "Layer", "Perceptron", "fit", "evaluate", "History", "Callback", "EarlyStopping", "gradcheck",
-    "activations", "losses", "optimizers", "initializers", "training", "datasets", "io",
+    "explain", "activations", "losses", "optimizers", "initializers", "training", "datasets", "io",
     "GlassnetError", "DataError", "ConfigError", "ModelFileError", "NotFittedError", "DivergenceError",
     "__version__",
 ]

@@ -1,6 +1,7 @@
 """``glassnet explain``: every step of the math of a small network, with its numbers.
 
     glassnet explain seed                                  the seed's 2-2-2 example, one round
+    glassnet explain conv                                  a 2×2 convolution and max pooling, step by step
     glassnet explain seed --rounds 10000 [--update simultaneous|sequential]
     glassnet explain SPEC.json|SPEC.toml [--view scalar|matrix] [--notation seed|batch]
     ... [--format text|markdown|html] [-o FILE]
@@ -21,12 +22,13 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         description="Explain one round of training of a small network step by step: each formula, the same "
                     "formula with the numbers in, and the result. 'seed' is the classic 2-2-2 worked example; "
                     "a .json or .toml file describes your own network (see docs/explain.md).",
-        epilog="examples:\n  glassnet explain seed\n"
+        epilog="examples:\n  glassnet explain seed\n  glassnet explain conv\n"
                "  glassnet explain seed --rounds 10000 --update sequential\n"
                "  glassnet explain examples/seed.json --view matrix --format html -o step.html",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("target", metavar="seed|SPEC", help="'seed', or a network spec file (.json or .toml)")
+    p.add_argument("target", metavar="seed|conv|SPEC",
+                   help="'seed', 'conv' (a tiny convolution + max pooling), or a network spec file (.json/.toml)")
     p.add_argument("--rounds", type=int, metavar="N",
                    help="train for N rounds and print a summary (error by round, final outputs) instead")
     p.add_argument("--every", type=int, metavar="K", help="with --rounds: a table row every K rounds")
@@ -52,7 +54,10 @@ def run(args) -> int:
         raise ConfigError(f"--rounds must be a positive integer; got {args.rounds}")
     if args.every is not None and args.every < 1:
         raise ConfigError(f"--every must be a positive integer; got {args.every}")
-    if args.target == "seed":
+    if args.target == "conv":
+        from ..explain import explain_conv
+        explanation = explain_conv()
+    elif args.target == "seed":
         order = args.update or "simultaneous"
         if args.rounds is not None:
             from ..explain.seed import seed_summary

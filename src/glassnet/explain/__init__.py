@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from ..errors import ConfigError
+from .convolution import explain_conv
 from .record import Explanation, Section, Step, Table, format_number
 from .recorder import Trace, record
 from .seed import (PUBLISHED, PUBLISHED_LONG_RUN, SEED_LEARNING_RATE, SEED_X, SEED_Y, TrainingRun,
@@ -78,6 +79,6 @@ def explain_seed(view: str = "scalar", notation: str = "seed", order: str = "sim
     return e
 
 
-__all__ = ["explain", "explain_seed", "seed_network", "seed_summary", "train", "record", "Explanation",
+__all__ = ["explain", "explain_seed", "explain_conv", "seed_network", "seed_summary", "train", "record", "Explanation",
            "Section", "Step", "Table", "Trace", "TrainingRun", "format_number", "SEED_X", "SEED_Y",
            "SEED_LEARNING_RATE", "PUBLISHED", "PUBLISHED_LONG_RUN"]

@@ -7,7 +7,7 @@ Anything else raises :class:`ValueError` naming it, so a new formula that this
 translator cannot show is caught by the tests instead of rendering wrongly.
 
 >>> to_mathml(r"\\frac{1}{2}")
-'<math display="block"><mfrac><mn>1</mn><mn>2</mn></mfrac></math>'
+'<math display="block"><mfrac><mrow><mn>1</mn></mrow><mrow><mn>2</mn></mrow></mfrac></math>'
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ these numbers into steps. The network is left as it was found.
 >>> import numpy as np
 >>> from glassnet.explain.seed import seed_network, SEED_X, SEED_Y
 >>> trace = record(seed_network(), SEED_X, SEED_Y, learning_rate=0.5)
->>> round(trace.loss, 9)
+>>> round(trace.loss_before, 9)
 0.298371109
 """
 
