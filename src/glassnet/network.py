@@ -294,6 +294,8 @@ class Network:
         else:
             d = last.backward(self.loss.gradient(out, y, sample_weight))
         for layer in reversed(self.layers[:-1]):
+            if d is None:                             # a layer skipped ∂E/∂x: none below has parameters
+                break
             d = layer.backward(d)
         if self.l2:                                   # ∂/∂W of l2/(2n) Σ‖W‖² = (l2/n) W
             n = out.shape[0] if sample_weight is None else float(np.sum(sample_weight))
@@ -374,6 +376,11 @@ class Network:
         lines.append(f"total parameters: {self.n_params}" + (f" (frozen: {', '.join(frozen)})" if frozen else ""))
         lines.append(f"loss: {self.loss.name}, dtype: {self.dtype.name}")
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: a layer table and the network diagram."""
+        from .plot.notebook import network_to_html
+        return network_to_html(self)
 
     def __repr__(self) -> str:
         inner = ", ".join(repr(layer) for layer in self.layers)

@@ -83,6 +83,11 @@ class History:
     def __getitem__(self, key: str) -> list[float]:
         return self.history[key]
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the learning curves."""
+        from .plot.notebook import history_to_html
+        return history_to_html(self)
+
     def __repr__(self) -> str:
         last = ", ".join(f"{k}={v[-1]:.4g}" for k, v in self.history.items())
         flags = "".join(f", {f}=True" for f in ("interrupted", "diverged") if getattr(self, f))
@@ -322,6 +327,22 @@ def evaluate(network, X, y, batch_size: int = 1024, sample_weight=None) -> dict[
     return _evaluate(network, X, y, _class_labels(network, y), sw, _positive_int(batch_size, "batch_size"))
 
 
+def _skip_data_gradient(network) -> list:
+    """Turn off ``∂E/∂x`` in the lowest layers up to the first one with parameters.
+
+    There ``∂E/∂x`` is ``∂E/∂data``, which training never uses (PyTorch does not compute
+    it either). Returns the layers changed, to be switched back after training.
+    """
+    skipped = []
+    for layer in network.layers:
+        if getattr(layer, "needs_input_grad", False):
+            layer.needs_input_grad = False
+            skipped.append(layer)
+        if layer.params:
+            break
+    return skipped
+
+
 def _positive_int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ConfigError(f"{name} must be a positive integer; got {value!r}")
@@ -420,6 +441,7 @@ def fit(network, X, y, *, epochs: int = 10, batch_size: int = 32, optimizer="ada
     xbuf = np.empty((min(batch_size, n),) + X.shape[1:], dtype=X.dtype) if shuffle else None
     ybuf = np.empty((min(batch_size, n),) + y.shape[1:], dtype=y.dtype) if shuffle else None
     stop = _StopFlag()
+    skipped = _skip_data_gradient(network)
     cbs.on_train_begin({})
     try:
         with stop, np.errstate(over="ignore", invalid="ignore"):  # divergence is detected and reported below
@@ -470,6 +492,8 @@ def fit(network, X, y, *, epochs: int = 10, batch_size: int = 32, optimizer="ada
     except KeyboardInterrupt:
         history.interrupted = True
     finally:
+        for layer in skipped:
+            layer.needs_input_grad = True
         cbs.on_train_end({"interrupted": history.interrupted, "diverged": history.diverged})
     return history
 

@@ -4,7 +4,7 @@
     glassnet explain conv                                  a 2×2 convolution and max pooling, step by step
     glassnet explain seed --rounds 10000 [--update simultaneous|sequential]
     glassnet explain SPEC.json|SPEC.toml [--view scalar|matrix] [--notation seed|batch]
-    ... [--format text|markdown|html] [-o FILE]
+    ... [--format text|markdown|html] [-o FILE] [--plot FILE.png]
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    help="matrix view: column vectors with W S×R (seed, default) or batch-first rows")
     p.add_argument("--format", choices=("text", "markdown", "html"), default="text")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the terminal")
+    p.add_argument("--plot", metavar="FILE", help="also draw the network with its numbers (PNG, SVG or PDF)")
     add_common(p)
     p.set_defaults(func=run)
     return p
@@ -79,6 +80,8 @@ def run(args) -> int:
                                   view=args.view or spec.view or "scalar",
                                   notation=args.notation or spec.notation or "seed", order=order,
                                   title=spec.title)
+    if args.plot:
+        _plot(args)
     text = explanation.render(args.format)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
@@ -88,3 +91,22 @@ def run(args) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _plot(args) -> None:
+    """Draw the explained network (its first round) with every number on it."""
+    from ..errors import ConfigError
+    from ..plot import plot_network
+
+    if args.target == "conv":
+        raise ConfigError("--plot draws dense networks; 'conv' has no network diagram")
+    if args.target == "seed":
+        from ..explain.seed import SEED_X, SEED_Y, seed_network
+        net, X, y, lr = seed_network(), SEED_X, SEED_Y, 0.5
+    else:
+        from ..explain.spec import load_spec
+        spec = load_spec(args.target)
+        net, X, y, lr = spec.network, spec.X, spec.y, spec.learning_rate
+    plot_network(net, X, y, learning_rate=lr, path=args.plot)
+    if not args.quiet:
+        print(f"wrote {args.plot}", file=sys.stderr)

@@ -26,7 +26,7 @@ import html
 import numpy as np
 
 from ..errors import ConfigError
-from ._backend import figure_and_axes, finish, png_img_tag, pyplot, to_png
+from ._backend import finish, png_img_tag, pyplot, to_png
 
 _TITLES = {"loss": "Loss", "accuracy": "Accuracy", "lr": "Learning rate"}
 

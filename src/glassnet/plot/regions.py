@@ -74,9 +74,10 @@ def _points(X, y=None) -> tuple[np.ndarray, np.ndarray | None]:
     y = y.reshape(-1)
     if y.shape[0] != X.shape[0]:
         raise DataError(f"y has {y.shape[0]} labels; X has {X.shape[0]} points")
-    if y.dtype.kind not in "iub":
-        y = np.unique(y, return_inverse=True)[1] if y.dtype.kind not in "f" or np.any(y != np.round(y)) \
-            else y.astype(np.int64)
+    if y.dtype.kind == "f" and np.all(y == np.round(y)):
+        y = y.astype(np.int64)                    # 0.0 / 1.0 targets
+    elif y.dtype.kind not in "iub":
+        y = np.unique(y, return_inverse=True)[1]  # other labels: their sorted order
     return X, y.astype(np.int64)
 
 
@@ -121,7 +122,7 @@ def _draw(ax, xs, ys, labels, n_classes, X, y, class_names, show_points: bool):
                 name = class_names[k] if class_names is not None else f"class {k}"
                 ax.scatter(X[mask, 0], X[mask, 1], s=28, color=class_color(k), edgecolors="black",
                            linewidths=0.6, marker=_MARKERS[k % len(_MARKERS)], label=str(name), zorder=3)
-        ax.legend(loc="upper right", fontsize="small", framealpha=0.9)
+        ax.legend(loc="best", fontsize="small", framealpha=0.9)
     elif show_points:
         ax.scatter(X[:, 0], X[:, 1], s=20, color="black", zorder=3)
     ax.set_xlim(extent[0], extent[1])
