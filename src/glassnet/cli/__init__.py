@@ -9,7 +9,9 @@ the traceback instead.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 
 _SUBCOMMANDS = ["train", "predict", "evaluate", "info", "explain", "perceptron"]
@@ -59,6 +61,12 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print("glassnet: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`glassnet … | head`): stop quietly, as Unix tools do
+        if debug:
+            raise
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except (GlassnetError, OSError) as exc:
         if debug:
             raise

@@ -1,0 +1,443 @@
+"""What ``glassnet train``, ``predict``, ``evaluate`` and ``info`` share.
+
+* Reading data: a CSV file (with ``--target``), an ``.npz`` archive, or IDX files (an
+  images file plus a labels file, as two paths or with ``--labels``). Every problem
+  is a :class:`~glassnet.errors.DataError` naming the file (and line, column, row).
+* Deciding the task from the target (labels → classify, continuous numbers → regress)
+  and encoding labels — strings too — as 0..K-1.
+* Building the MLP from ``--layers/--activation/--loss``.
+* Turning a model's outputs back into the user's labels or units, with what
+  ``glassnet train`` stored in the model file (classes, standardisation).
+* Metrics, the confusion matrix and plain-text tables.
+* Output files: defaults that never overwrite, checks before any work is done, atomic text writes.
+* The Markdown reference of every subcommand (``docs/cli.md``), rendered from the parsers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import gzip
+import io as _io
+import os
+import tempfile
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import datasets
+from ..errors import ConfigError, DataError
+from ..validation import check_finite
+
+#: integer targets with at most this many distinct values are taken as class labels
+MAX_AUTO_CLASSES = 20
+
+
+# ---------------------------------------------------------------- reading data
+
+@dataclass
+class Data:
+    """Features ``X`` (2-D float64), targets ``y`` (or None) and where they came from."""
+
+    X: np.ndarray
+    y: np.ndarray | None
+    feature_names: list[str] | None
+    target: str | None
+    source: str
+
+
+def data_kind(path: str) -> str:
+    """"csv", "npz" or "idx", from the file name (``.gz`` ignored), else from the first bytes."""
+    name = os.path.basename(str(path)).lower()
+    name = name[:-3] if name.endswith(".gz") else name
+    if name.endswith(".npz"):
+        return "npz"
+    if name.endswith((".csv", ".tsv", ".txt")):
+        return "csv"
+    if "idx" in name or "ubyte" in name:
+        return "idx"
+    with contextlib.suppress(OSError, EOFError):
+        with open(path, "rb") as fh:
+            head = fh.read(2)
+        if head == b"\x1f\x8b":
+            with gzip.open(path, "rb") as fh:
+                head = fh.read(2)
+        if head == b"\x00\x00":
+            return "idx"
+    return "csv"
+
+
+def csv_columns(path: str, delimiter: str = ",") -> list[str]:
+    """The cells of the first non-blank row of a CSV file (its header, if it has one)."""
+    try:
+        with open(path, "rb") as fh:
+            opener = gzip.open if fh.read(2) == b"\x1f\x8b" else open
+        with opener(path, "rb") as fh:
+            text = fh.read(1 << 20).decode("utf-8-sig", errors="replace")
+    except (OSError, EOFError):
+        return []                                     # read_csv reports the problem properly
+    for row in csv.reader(_io.StringIO(text), delimiter=delimiter):
+        if "".join(row).strip():
+            return [cell.strip() for cell in row]
+    return []
+
+
+def _idx_images(path: str) -> np.ndarray:
+    images = datasets.read_idx(path)
+    X = images.reshape(len(images), -1).astype(np.float64)
+    return X / 255.0 if images.dtype == np.uint8 else X
+
+
+def _check_X(X: np.ndarray, path: str, key: str = "X") -> np.ndarray:
+    """2-D, at least one row and one column, finite; images (n, h, w) are flattened."""
+    if X.ndim < 2:
+        raise DataError(f"{path}: {key!r} has shape {X.shape}; features must be 2-D (samples × features) — "
+                        f"one feature per sample? save {key}.reshape(-1, 1)")
+    if X.shape[0] == 0:
+        raise DataError(f"{path}: {key!r} has 0 rows (shape {X.shape}); at least one sample is needed")
+    X = X.reshape(X.shape[0], -1)
+    if X.shape[1] == 0:
+        raise DataError(f"{path}: {key!r} has 0 feature columns (shape {X.shape})")
+    try:
+        check_finite(X, key)
+    except DataError as exc:
+        raise DataError(f"{path}: {exc}") from None
+    return X
+
+
+def load_data(paths: list[str], *, target: str | None, labels: str | None = None, features: str = "X",
+              delimiter: str = ",", need_target: bool = True) -> Data:
+    """Read DATA as given on the command line: one CSV/npz/IDX file, or an IDX images file and its labels."""
+    if len(paths) > 2 or (len(paths) == 2 and labels):
+        raise ConfigError(f"DATA takes one file, or an IDX images file and its labels file; got {len(paths)} "
+                          f"paths{' and --labels' if labels else ''}")
+    path = paths[0]
+    if len(paths) == 2 or labels or data_kind(path) == "idx":
+        label_path = paths[1] if len(paths) == 2 else labels
+        if label_path is None:
+            if need_target:
+                raise ConfigError(f"{path} is an IDX images file: give its labels file too, as a second path "
+                                  "or with --labels")
+            return Data(_idx_images(path), None, None, None, path)
+        X, y = datasets.load_idx(path, label_path)
+        return Data(_check_X(X, path), y, None, None, f"{path} + {label_path}")
+    if data_kind(path) == "npz":
+        key = target or ("y" if need_target else None)
+        X, y = datasets.load_npz(path, features, key)
+        return Data(_check_X(X, path, features), _check_y(y, path, key), None, key, path)
+    if need_target and target is None:
+        raise ConfigError(f"{path}: give --target COLUMN, the column to predict (columns: "
+                          f"{', '.join(csv_columns(path, delimiter)) or 'none found'})")
+    col = target
+    if target is not None and target.lstrip("-").isdigit() and target not in csv_columns(path, delimiter):
+        col = int(target)                             # a column index, when no column has that name
+    try:
+        X, y, names = datasets.read_csv(path, target=col, delimiter=delimiter)
+    except DataError as exc:                          # say it in the command line's words
+        raise DataError(str(exc).replace("pass target=", "pass --target COL")) from None
+    if isinstance(col, int):
+        col = csv_columns(path, delimiter)[col] if y is not None else None
+    return Data(X, y, names, col, path)
+
+
+def _check_y(y, path: str, key: str | None):
+    if y is None or y.dtype.kind not in "fc":
+        return y
+    try:
+        check_finite(y, key or "y")
+    except DataError as exc:
+        raise DataError(f"{path}: {exc}") from None
+    return y
+
+
+# ---------------------------------------------------------------- the task and the labels
+
+def decide_task(y: np.ndarray, task: str, where: str) -> str:
+    """"classify" or "regress": ``task`` unless it is "auto", then from the target values."""
+    kind = y.dtype.kind
+    whole = kind in "iub" or (kind == "f" and bool(np.all(y == np.round(y))))
+    if task == "auto":
+        if kind in "USOb":
+            return "classify"
+        return "classify" if whole and y.ndim == 1 and np.unique(y).size <= MAX_AUTO_CLASSES else "regress"
+    if task == "classify":
+        if y.ndim != 1:
+            raise DataError(f"{where}: --task classify needs one label per sample; the target has shape {y.shape}")
+        if not whole and kind not in "USO":
+            i = int(np.argmax(y != np.round(y)))
+            raise DataError(f"{where}: --task classify needs class labels, but the target holds continuous values "
+                            f"({y[i]:g} in row {i + 1}); use --task regress")
+        return "classify"
+    if task == "regress":
+        if kind in "USO":
+            raise DataError(f"{where}: --task regress needs numbers, but the target holds labels such as "
+                            f"{str(y[0])!r}; use --task classify")
+        return "regress"
+    raise ConfigError(f"--task must be auto, classify or regress; got {task!r}")
+
+
+def encode_classes(y: np.ndarray, where: str) -> tuple[list, np.ndarray]:
+    """Class labels as plain JSON values (sorted) and ``y`` as 0..K-1; at least two classes."""
+    classes, y_int = datasets.encode_labels(y)
+    if classes.size < 2:
+        raise DataError(f"{where}: the target has only one class ({classes[0].item()!r}) in {y.size} "
+                        "sample(s); a classifier needs at least two")
+    return classes.tolist(), y_int
+
+
+def parse_layers(text: str) -> list[int]:
+    """``"64,32"`` → ``[64, 32]``; ``""`` or ``"none"`` → no hidden layer."""
+    if text.strip().lower() in ("", "none"):
+        return []
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        sizes = [0]
+    if any(s < 1 for s in sizes):
+        raise ConfigError(f"--layers must be hidden-layer sizes such as 64,32 (or 'none'); got {text!r}")
+    return sizes
+
+
+def build_mlp(n_inputs: int, hidden: list[int], activation: str, task: str, n_outputs: int, loss: str | None,
+              dtype: str, seed: int):
+    """The MLP ``n_inputs → hidden… → outputs``: softmax (K classes), sigmoid (2 classes with
+    binary cross-entropy) or identity (regression) on top. Returns ``(network, loss_name)``."""
+    from .. import losses
+    from ..layers import Dense
+    from ..network import Network
+
+    if task == "classify":
+        loss = loss or "categorical_crossentropy"
+        if loss == "categorical_crossentropy":
+            top = Dense(n_outputs, "softmax")
+        elif loss == "binary_crossentropy" and n_outputs == 2:
+            top = Dense(1, "sigmoid")
+        else:
+            raise ConfigError(f"--loss {loss} does not fit classification into {n_outputs} classes; use "
+                              "categorical_crossentropy (or binary_crossentropy for two classes)")
+    else:
+        loss = loss or "mse"
+        if loss not in losses.names() or "crossentropy" in loss:
+            raise ConfigError(f"--loss {loss} does not fit regression; use mse or total_error")
+        top = Dense(n_outputs, "identity")
+    layers = [Dense(units, activation) for units in hidden] + [top]
+    return Network(layers, loss=loss, input_shape=n_inputs, dtype=dtype, seed=seed), loss
+
+
+# ---------------------------------------------------------------- using a trained model
+
+def load_model(path: str):
+    """``(network, meta)``: the model (or a checkpoint's model) and what predict needs to use it."""
+    from .. import io
+
+    network = io.load(path)
+    return network, model_meta(network, io.info(path).get("training"))
+
+
+def model_data(paths: list[str], meta: dict, args, need_target: bool) -> Data:
+    """Read DATA for a trained model: the target column/array defaults to the one it was trained on."""
+    settings = meta.get("settings") or {}
+    delimiter = getattr(args, "delimiter", None) or settings.get("delimiter", ",")
+    features = getattr(args, "features", None) or settings.get("features", "X")
+    target = args.target
+    kind = data_kind(paths[0]) if paths else "csv"
+    if target is None and meta.get("target") and kind in ("csv", "npz"):
+        if kind == "npz" or meta["target"] in csv_columns(paths[0], delimiter):
+            target = meta["target"]
+    if kind == "npz" and not need_target:
+        target = None
+    if kind == "csv" and not need_target and target is not None:      # read the target column, then drop it
+        data = load_data(paths, target=target, delimiter=delimiter)
+        return Data(data.X, None, data.feature_names, target, data.source)
+    return load_data(paths, target=target, labels=getattr(args, "labels", None), features=features,
+                     delimiter=delimiter, need_target=need_target)
+
+
+def model_meta(network, training: dict | None) -> dict:
+    """What predict needs, from ``glassnet train``'s metadata or guessed from a bare network."""
+    meta = dict(training or {})
+    if "task" not in meta:
+        top = network.layers[-1]
+        act = getattr(getattr(top, "activation", None), "name", "")
+        k = network.output_shape[0]
+        if act == "softmax" or (act == "sigmoid" and k == 1):
+            meta.update(task="classify", classes=list(range(max(k, 2))))
+        else:
+            meta["task"] = "regress"
+    return meta
+
+
+def select_features(data: Data, meta: dict, n_inputs: int) -> np.ndarray:
+    """The model's input columns from ``data``, by name when both sides have names, then standardised."""
+    X, names, wanted = data.X, data.feature_names, meta.get("feature_names")
+    if names and wanted and names != wanted and set(wanted) <= set(names):
+        X = X[:, [names.index(name) for name in wanted]]
+    if X.shape[1] != n_inputs:
+        hint = f" ({', '.join(wanted)})" if wanted else ""
+        raise DataError(f"{data.source}: has {X.shape[1]} feature column(s); the model takes {n_inputs}{hint}")
+    scale = meta.get("standardize")
+    if scale:
+        X, _, _ = datasets.standardize(X, np.asarray(scale["mean"]), np.asarray(scale["std"]))
+    return X
+
+
+def decode(out: np.ndarray, meta: dict) -> tuple[np.ndarray, np.ndarray | None]:
+    """The network's outputs as ``(predictions, probabilities)`` in the user's labels or units."""
+    if meta["task"] == "classify":
+        proba = np.column_stack([1 - out[:, 0], out[:, 0]]) if out.shape[1] == 1 else out
+        return np.asarray(meta["classes"])[proba.argmax(axis=1)], proba
+    scale = meta.get("target_scale")
+    if scale:
+        out = out * np.asarray(scale["std"]) + np.asarray(scale["mean"])
+    return out, None
+
+
+# ---------------------------------------------------------------- metrics and tables
+
+def confusion(y_true: np.ndarray, y_pred: np.ndarray, k: int) -> np.ndarray:
+    """``C[i, j]`` = samples of class i predicted as class j (classes as 0..k-1)."""
+    return np.bincount(y_true * k + y_pred, minlength=k * k).reshape(k, k)
+
+
+def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray, k: int) -> dict:
+    """Accuracy, per-class precision/recall/F1 (0 where undefined, as scikit-learn) and the confusion matrix."""
+    C = confusion(y_true, y_pred, k)
+    tp = np.diag(C).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.nan_to_num(tp / C.sum(axis=0))
+        recall = np.nan_to_num(tp / C.sum(axis=1))
+        f1 = np.nan_to_num(2 * precision * recall / (precision + recall))
+    return {"accuracy": float(tp.sum() / C.sum()), "precision": precision, "recall": recall, "f1": f1,
+            "confusion": C}
+
+
+def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
+    """MSE, RMSE, MAE and R² (``1 − SS_res / SS_tot``, averaged over outputs), in the target's units."""
+    y_true, y_pred = y_true.reshape(len(y_true), -1), y_pred.reshape(len(y_pred), -1)
+    err = y_pred - y_true
+    mse = float(np.mean(err ** 2))
+    ss_tot = ((y_true - y_true.mean(axis=0)) ** 2).sum(axis=0)
+    ss_res = (err ** 2).sum(axis=0)
+    r2 = float(np.mean(np.where(ss_tot > 0, 1 - ss_res / np.where(ss_tot > 0, ss_tot, 1), 0.0)))
+    return {"mse": mse, "rmse": float(np.sqrt(mse)), "mae": float(np.mean(np.abs(err))), "r2": r2}
+
+
+def table(rows: list[list], header: list[str] | None = None, right: bool = True) -> str:
+    """Rows of cells as aligned plain text (numbers right-aligned)."""
+    rows = [[str(c) for c in r] for r in ([header] if header else []) + rows]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) if i == 0 or not right else c.rjust(w) for i, (c, w) in
+                       enumerate(zip(r, widths))).rstrip() for r in rows]
+    if header:
+        lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def classification_report(m: dict, classes: list) -> str:
+    """Per-class precision/recall/F1/support, then the confusion matrix (rows: true, columns: predicted)."""
+    C = m["confusion"]
+    rows = [[c, f"{p:.4f}", f"{r:.4f}", f"{f:.4f}", int(s)]
+            for c, p, r, f, s in zip(classes, m["precision"], m["recall"], m["f1"], C.sum(axis=1))]
+    report = table(rows, ["class", "precision", "recall", "f1", "support"])
+    matrix = table([[c, *row] for c, row in zip(classes, C.tolist())], ["true \\ predicted", *classes])
+    return f"{report}\n\nconfusion matrix (rows: true class, columns: predicted class)\n{matrix}"
+
+
+# ---------------------------------------------------------------- output files
+
+def fresh_name(path: str) -> str:
+    """``path`` if nothing is there, else the first free ``stem-2.ext``, ``stem-3.ext``, …"""
+    stem, ext = (path[:-len(".safetensors")], ".safetensors") if path.endswith(".safetensors") \
+        else os.path.splitext(path)
+    candidate, n = path, 1
+    while os.path.lexists(candidate):
+        n += 1
+        candidate = f"{stem}-{n}{ext}"
+    return candidate
+
+
+def check_output(path: str, overwrite: bool, option: str = "-o/--output") -> None:
+    """Refuse, before any work is done, an output that cannot or must not be written."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise ConfigError(f"{option} {path} is a folder; give a file name")
+    if not os.path.isdir(folder):
+        raise ConfigError(f"{option} {path}: the folder {folder} does not exist (create it first)")
+    if os.path.lexists(path) and not overwrite:
+        raise ConfigError(f"{path} already exists; pass --overwrite to replace it (nothing was written)")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ConfigError(f"{option} {path}: the folder {folder} is not writable")
+
+
+def write_text(path: str, text: str, overwrite: bool) -> None:
+    """Write ``text`` atomically: a temporary file in the same folder, then ``os.replace``."""
+    check_output(path, overwrite)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=f".{os.path.basename(path)}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+# ---------------------------------------------------------------- the reference (docs/cli.md)
+
+def _arg_row(action: argparse.Action) -> list[str] | None:
+    if isinstance(action, argparse._HelpAction) or action.help == argparse.SUPPRESS:
+        return None
+    if action.option_strings:
+        name = ", ".join(action.option_strings)
+        if action.nargs != 0:
+            metavar = action.metavar or action.dest.upper()
+            name += f" [{metavar}]" if action.nargs == "?" else f" {metavar}"
+    else:
+        name = action.metavar or action.dest
+        name += " …" if action.nargs in ("*", "+") else ""
+    text = (action.help or "").replace("|", "\\|").replace("%(default)s", str(action.default))
+    if action.choices and "{" not in text:
+        text += f" (one of: {', '.join(map(str, action.choices))})"
+    return [f"`{name}`", text]
+
+
+def render_reference(parser: argparse.ArgumentParser | None = None) -> str:
+    """Markdown for every subcommand: description, arguments and examples, straight from the parsers."""
+    from . import build_parser
+
+    parser = parser or build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    parts = []
+    for name, p in sub.choices.items():
+        rows = [r for r in map(_arg_row, p._actions) if r]
+        parts.append(f"## `glassnet {name}`\n\n{p.description}\n\n| argument | meaning |\n|---|---|\n" +
+                     "\n".join(f"| {a} | {b} |" for a, b in rows) + "\n")
+        if p.epilog:
+            parts.append(f"```\n{p.epilog.strip()}\n```\n")
+    return "\n".join(parts)
+
+
+BEGIN, END = "<!-- BEGIN GENERATED: glassnet.cli._common.render_reference -->", "<!-- END GENERATED -->"
+
+
+def update_reference(path: str) -> bool:
+    """Rewrite the generated part of ``path`` (between the markers); True if it changed."""
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    head, rest = text.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    new = f"{head}{BEGIN}\n\n{render_reference()}\n{END}{tail}"
+    if new != text:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(new)
+    return new != text
+
+
+if __name__ == "__main__":   # python -m glassnet.cli._common docs/cli.md
+    import sys
+
+    print("updated" if update_reference(sys.argv[1]) else "up to date", sys.argv[1])

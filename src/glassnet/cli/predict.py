@@ -1,0 +1,79 @@
+"""``glassnet predict``: a trained model's predictions for new data, as CSV.
+
+    glassnet predict MODEL DATA [-o predictions.csv] [--proba]
+
+Predictions come back in the data's own terms: the class labels the model was trained
+on (strings too), or numbers in the target's units (standardisation undone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io as _io
+import sys
+
+from . import _common as C
+from . import add_common
+
+EXAMPLES = """examples:
+  glassnet predict glassnet-digits.safetensors new.csv
+  glassnet predict iris.safetensors flowers.csv --proba -o predictions.csv
+  glassnet predict mnist.safetensors t10k-images-idx3-ubyte.gz -o labels.csv
+
+DATA has the same feature columns as the training data (selected by name when both have a
+header; the target column, if present, is ignored)."""
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "predict", help="predict labels or values for new data with a trained model",
+        description="Run a model file on new data and write one prediction per row as CSV (to the terminal, "
+                    "or to FILE with -o).",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_model_data(p)
+    p.add_argument("--proba", action="store_true", help="classification: add one probability column per class")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the CSV to FILE")
+    p.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
+    add_common(p)
+    p.set_defaults(func=run)
+    return p
+
+
+def add_model_data(p: argparse.ArgumentParser) -> None:
+    """MODEL, DATA and the options that say how to read DATA (shared with evaluate)."""
+    p.add_argument("model", metavar="MODEL", help="a model file written by glassnet train (or glassnet.io.save)")
+    p.add_argument("data", nargs="+", metavar="DATA",
+                   help="a CSV file, an .npz archive, or an IDX images file (and its labels file)")
+    p.add_argument("--target", metavar="COL",
+                   help="CSV: the target column (default: the one the model was trained on, if present); "
+                        ".npz: the array of targets")
+    p.add_argument("--labels", metavar="FILE", help="IDX: the labels file")
+    p.add_argument("--features", metavar="NAME", help=".npz: the array of features (default: as in training)")
+    p.add_argument("--delimiter", metavar="CHAR", help="CSV: the field separator (default: as in training)")
+
+
+def run(args) -> int:
+    if args.output:
+        C.check_output(args.output, args.overwrite)
+    net, meta = C.load_model(args.model)
+    data = C.model_data(args.data, meta, args, need_target=False)
+    X = C.select_features(data, meta, net.input_shape[0])
+    pred, proba = C.decode(net.predict(X), meta)
+    buffer = _io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if meta["task"] == "classify":
+        header = ["prediction"] + ([f"p_{c}" for c in meta["classes"]] if args.proba else [])
+        rows = ([p.item(), *map(repr, q.tolist())] if args.proba else [p.item()] for p, q in zip(pred, proba))
+    else:
+        header = ["prediction"] if pred.shape[1] == 1 else [f"prediction_{j + 1}" for j in range(pred.shape[1])]
+        rows = (map(repr, row.tolist()) for row in pred)
+    writer.writerow(header)
+    writer.writerows(rows)
+    if args.output:
+        C.write_text(args.output, buffer.getvalue(), args.overwrite)
+        if not args.quiet:
+            print(f"wrote {len(pred)} predictions to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(buffer.getvalue())
+    return 0

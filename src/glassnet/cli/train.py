@@ -1,0 +1,410 @@
+"""``glassnet train``: train an MLP on the bundled digits or on your data, and save it.
+
+    glassnet train                                     digits, 64-128-64-10, 30 epochs of Adam
+    glassnet train DATA.csv --target COL [options]     your data (.npz and IDX files too)
+    glassnet train --resume RUN.ckpt.safetensors       continue an interrupted run
+
+The run is a pure function of the data and the settings (one seed drives the split, the
+initial weights and the shuffling), so the same command gives the same model file tensors.
+A checkpoint holds everything the run needs to continue — weights, optimizer state,
+epoch, the Generator's state, early-stopping state and the settings — and is taken at an
+epoch boundary, so a resumed run ends with the same weights, bit for bit, as one that
+was never interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import importlib.util
+import os
+import sys
+import time
+
+import numpy as np
+
+from . import _common as C
+from . import add_common
+from .. import activations, datasets, io, losses, optimizers, training
+from ..errors import ConfigError, DataError, DivergenceError, ModelFileError
+
+#: every setting of a run, with its default; a resumed run takes the checkpoint's for those not given
+DEFAULTS = {"data": [], "target": None, "labels": None, "features": "X", "delimiter": ",", "task": "auto",
+            "layers": "128,64", "activation": "relu", "loss": None, "optimizer": "adam", "lr": None,
+            "epochs": 30, "batch_size": 32, "val_split": 0.1, "test_split": 0.2, "seed": 0,
+            "early_stopping": None, "standardize": False, "dtype": "float64", "checkpoint_every": None,
+            "output": None}
+
+EXAMPLES = """examples:
+  glassnet train                                   the bundled digits: 64-128-64-10, relu, softmax, Adam
+  glassnet train iris.csv --target species --standardize --layers 16 --epochs 200
+  glassnet train houses.csv --target price --task regress --standardize -o houses.safetensors
+  glassnet train data.npz --features X --target y --early-stopping 10
+  glassnet train train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz --epochs 5 --checkpoint-every 1
+  glassnet train --resume glassnet-digits.ckpt.safetensors
+
+Default output names (glassnet-digits.safetensors, glassnet-DATA.safetensors) never replace a
+file: the next free name (…-2.safetensors) is used. An explicit -o FILE that exists needs
+--overwrite. Ctrl-C writes a checkpoint next to the output (exit 130); resume it with --resume."""
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "train", help="train an MLP on the bundled digits or on your data (CSV, .npz, IDX) and save it",
+        description="Train a multi-layer perceptron and save it as a safetensors model file. Without DATA it "
+                    "trains on scikit-learn's bundled 8x8 digits. Classification or regression is decided from "
+                    "the target (labels or whole numbers with few values: classify; other numbers: regress).",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("data", nargs="*", metavar="DATA",
+                   help="a CSV file, an .npz archive, or an IDX images file and its labels file (default: digits)")
+    data = p.add_argument_group("data")
+    data.add_argument("--target", metavar="COL", help="CSV: the column to predict (name or 0-based index); "
+                                                      ".npz: the array of targets (default y)")
+    data.add_argument("--labels", metavar="FILE", help="IDX: the labels file (or give it as a second DATA path)")
+    data.add_argument("--features", metavar="NAME", help=".npz: the array of features (default X)")
+    data.add_argument("--delimiter", metavar="CHAR", help="CSV: the field separator (default ,)")
+    data.add_argument("--task", choices=("auto", "classify", "regress"), help="default: auto, from the target")
+    data.add_argument("--standardize", action="store_true", default=None,
+                      help="scale features (and regression targets) to mean 0, std 1 with training-set statistics; "
+                           "kept in the model so predict does the same")
+    data.add_argument("--test-split", type=float, metavar="F", help="fraction held out for the test (default 0.2)")
+    data.add_argument("--val-split", type=float, metavar="F",
+                      help="fraction of the training rows used for validation each epoch (default 0.1)")
+    net = p.add_argument_group("network")
+    net.add_argument("--layers", metavar="SIZES", help="hidden-layer sizes, e.g. 64,32, or none (default 128,64)")
+    net.add_argument("--activation", choices=[a for a in activations.names() if a not in ("hardlim", "hardlims",
+                                                                                         "softmax")],
+                     help="hidden-layer activation (default relu)")
+    net.add_argument("--loss", choices=losses.names(),
+                     help="default: categorical_crossentropy (classify), mse (regress)")
+    net.add_argument("--dtype", choices=("float64", "float32"), help="default float64")
+    fit = p.add_argument_group("training")
+    fit.add_argument("--optimizer", choices=optimizers.names(), help="default adam")
+    fit.add_argument("--lr", type=float, metavar="RATE", help="learning rate (default: the optimizer's)")
+    fit.add_argument("--epochs", type=int, metavar="N", help="total epochs, counting resumed ones (default 30)")
+    fit.add_argument("--batch-size", type=int, metavar="N", help="default 32")
+    fit.add_argument("--seed", type=int, metavar="N",
+                     help="seeds the split, the initial weights and the shuffling (default 0)")
+    fit.add_argument("--early-stopping", type=int, nargs="?", const=5, metavar="PATIENCE",
+                     help="stop when the validation loss has not improved for PATIENCE epochs (default 5) "
+                          "and keep the best weights")
+    out = p.add_argument_group("output")
+    out.add_argument("-o", "--output", metavar="FILE", help="the model file (default glassnet-digits.safetensors "
+                                                            "or glassnet-DATA.safetensors, never replacing a file)")
+    out.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
+    out.add_argument("--checkpoint-every", type=int, metavar="N",
+                     help="write a checkpoint (FILE's name with .ckpt.safetensors) every N epochs")
+    out.add_argument("--resume", metavar="CHECKPOINT",
+                     help="continue from a checkpoint; settings not given are taken from it")
+    add_common(p)
+    p.set_defaults(func=run)
+    return p
+
+
+# ---------------------------------------------------------------- settings
+
+
+def _settings(args, saved: dict | None) -> dict:
+    s = {}
+    for key, default in DEFAULTS.items():
+        value = getattr(args, key)
+        s[key] = value if value not in (None, []) else (saved or {}).get(key, default)
+    for key in ("epochs", "batch_size", "checkpoint_every"):
+        if s[key] is not None and s[key] < 1:
+            raise ConfigError(f"--{key.replace('_', '-')} must be a positive integer; got {s[key]}")
+    for key in ("val_split", "test_split"):
+        if not 0 <= s[key] < 1:
+            raise ConfigError(f"--{key.replace('_', '-')} must be a fraction in [0, 1); got {s[key]}")
+    if s["lr"] is not None and not 0 < s["lr"] < float("inf"):
+        raise ConfigError(f"--lr must be a positive number; got {s['lr']}")
+    if s["early_stopping"] is not None and s["early_stopping"] < 0:
+        raise ConfigError(f"--early-stopping PATIENCE must be >= 0; got {s['early_stopping']}")
+    return s
+
+
+def _paths(s: dict, data_name: str, overwrite: bool, explicit: bool) -> tuple[str, str]:
+    """The model file and the checkpoint next to it."""
+    output = s["output"] or f"glassnet-{data_name}.safetensors"
+    if not explicit and not overwrite:
+        output = C.fresh_name(output)
+    C.check_output(output, overwrite)
+    stem = output[:-len(".safetensors")] if output.endswith(".safetensors") else output
+    return output, stem + ".ckpt.safetensors"
+
+
+# ---------------------------------------------------------------- data
+
+
+def _load(s: dict):
+    """(X_train, X_test, y_train, y_test, meta) with y as the network wants it and meta for the model file."""
+    if s["data"]:
+        d = C.load_data(s["data"], target=s["target"], labels=s["labels"], features=s["features"],
+                        delimiter=s["delimiter"])
+        name = os.path.basename(s["data"][0]).split(".")[0] or "model"
+    else:
+        X, y = datasets.load_digits(split=False)
+        d, name = C.Data(X, y, None, None, "digits (scikit-learn's 8x8 handwritten digits)"), "digits"
+    task = C.decide_task(d.y, s["task"], d.source)
+    meta = {"tool": "glassnet train", "task": task, "data": d.source, "target": d.target,
+            "feature_names": d.feature_names, "n_features": int(d.X.shape[1])}
+    if task == "classify":
+        meta["classes"], y = C.encode_classes(d.y, d.source)
+    else:
+        y = d.y.astype(np.float64).reshape(len(d.y), -1)
+    n, t = len(y), s["test_split"]
+    if t:
+        n_test = int(np.ceil(t * n))
+        if n - n_test < 1:
+            raise DataError(f"{d.source}: {n} sample(s) cannot be split into training and test rows with "
+                            f"--test-split {t}; give more data or --test-split 0")
+        if s["data"] and task == "classify":
+            Xtr, Xte, ytr, yte = datasets.train_test_split(d.X, y, test_size=t, seed=s["seed"])
+        elif s["data"]:                               # split row numbers: the targets may be 2-D
+            Xtr, Xte, rtr, rte = datasets.train_test_split(d.X, np.arange(n), test_size=t, seed=s["seed"],
+                                                           stratify=False)
+            ytr, yte = y[rtr], y[rte]
+        else:
+            Xtr, Xte, ytr, yte = datasets.load_digits(test_size=t, seed=s["seed"])
+    else:
+        Xtr, Xte, ytr, yte = d.X, d.X[:0], y, y[:0]
+    n_val = int(round(len(ytr) * s["val_split"]))
+    if s["val_split"] and not 1 <= n_val < len(ytr):
+        raise DataError(f"{d.source}: --val-split {s['val_split']} of {len(ytr)} training row(s) leaves an empty "
+                        "set; give more data or --val-split 0")
+    digest = hashlib.sha256(np.ascontiguousarray(Xtr).tobytes())
+    digest.update(np.ascontiguousarray(ytr).tobytes())
+    meta["train_sha256"] = digest.hexdigest()        # the training rows, so that --resume continues this run
+    meta["standardize"] = meta["target_scale"] = None
+    if s["standardize"]:
+        Xtr, mean, std = datasets.standardize(Xtr)
+        Xte = (Xte - mean) / std
+        meta["standardize"] = {"mean": mean.tolist(), "std": std.tolist()}
+        if task == "regress":
+            ytr, ym, ys = datasets.standardize(ytr)
+            yte = (yte - ym) / ys
+            meta["target_scale"] = {"mean": ym.tolist(), "std": ys.tolist()}
+    meta.update(n_train=len(ytr) - n_val, n_val=n_val, n_test=len(yte))
+    return Xtr, Xte, ytr, yte, meta, name
+
+
+# ---------------------------------------------------------------- checkpoints
+
+
+def _optimizer_state(opt) -> dict:
+    return {"name": opt.name, "iterations": opt.iterations,
+            "slots": [{k: v.copy() for k, v in slot.items()} for slot in opt.state]}
+
+
+def _restore_optimizer(opt, state: dict, params: np.ndarray, path: str) -> None:
+    opt.iterations = int(state["iterations"])
+    if state["slots"]:
+        opt._allocate([params])
+        opt._sizes = [params.size]
+        for dst, src in zip(opt.state, state["slots"]):
+            for key in dst:
+                if key not in src or np.shape(src[key]) != dst[key].shape:
+                    raise ModelFileError(f"{path}: the optimizer state does not fit this network")
+                dst[key][...] = src[key]
+
+
+class _Run(training.Callback):
+    """Keeps what a checkpoint needs: written every N epochs, and, for Ctrl-C, the state
+    at the start of the current epoch (so a resumed run repeats that epoch exactly)."""
+
+    def __init__(self, path, every, start, early, resumed, meta, quiet):
+        self.path, self.every, self.start, self.early = path, every, start, early
+        self.resumed, self.meta, self.quiet = resumed, meta, quiet
+        self.past = copy.deepcopy((resumed or {}).get("history", {}))
+
+    def on_train_begin(self, logs):
+        es = (self.resumed or {}).get("early_stopping")
+        if self.early is not None and es:
+            self.early.best, self.early.wait = es["best"], es["wait"]
+            self.early.best_epoch = None if es["best_epoch"] is None else es["best_epoch"] - self.start
+            if es["weights"] is not None:
+                self.early.best_weights = (np.asarray(es["weights"]), [dict(d) for d in es["states"]])
+        self.mark = self._state(self.start)
+
+    def on_epoch_begin(self, epoch, logs):
+        self.mark = self._state(self.start + epoch)
+
+    def on_epoch_end(self, epoch, logs):
+        done = self.start + epoch + 1
+        if self.every and done % self.every == 0:
+            self.write(self._state(done))
+            if not self.quiet:
+                print(f"checkpoint after epoch {done}: {self.path}", flush=True)
+
+    def combined(self) -> dict:
+        """The history of the whole run: the resumed epochs, then this call's."""
+        now = self.history.history
+        return {k: self.past.get(k, []) + now.get(k, []) for k in {**self.past, **now}}
+
+    def _state(self, done: int) -> dict:
+        es = None
+        if self.early is not None:
+            w = self.early.best_weights
+            es = {"best": float(self.early.best), "wait": self.early.wait,
+                  "best_epoch": None if self.early.best_epoch is None else self.early.best_epoch + self.start,
+                  "weights": None if w is None else w[0], "states": [] if w is None else w[1]}
+        return {"epoch": done, "weights": training.snapshot(self.network),
+                "optimizer": _optimizer_state(self.optimizer),
+                "rng": copy.deepcopy(self.network.rng.bit_generator.state), "early_stopping": es,
+                "history": self.combined()}
+
+    def write(self, state: dict) -> None:
+        training.restore(self.network, state["weights"])
+        io.save_checkpoint(self.network, state["optimizer"],
+                           {k: v for k, v in state.items() if k not in ("weights", "optimizer")},
+                           self.path, metadata=self.meta)
+
+
+def _epoch_line(epoch: int, total: int, logs: dict) -> str:
+    numbers = "  ".join(f"{k} {v:.4f}" for k, v in logs.items() if k != "lr")
+    return f"epoch {epoch + 1:>{len(str(total))}}/{total}  {numbers}"
+
+
+class _EpochLines(training.Callback):
+    """One printed line per epoch (when standard output is not a terminal)."""
+
+    def __init__(self, start: int, total: int):
+        self.start, self.total = start, total
+
+    def on_epoch_end(self, epoch, logs):
+        print(_epoch_line(self.start + epoch, self.total, logs), flush=True)
+
+
+class _Bar(training.ProgressBar):
+    """The rich progress bar over the current epoch's batches; each finished epoch becomes a line above it."""
+
+    def __init__(self, start: int, total: int, steps: int):
+        super().__init__(total, steps, "bar")
+        self.start = start
+
+    def on_epoch_begin(self, epoch, logs):
+        super().on_epoch_begin(self.start + epoch, logs)
+
+    def on_epoch_end(self, epoch, logs):
+        self._progress.remove_task(self._task)
+        self._progress.console.print(_epoch_line(self.start + epoch, self.epochs, logs), highlight=False)
+
+
+# ---------------------------------------------------------------- the command
+
+
+def run(args) -> int:
+    ckpt = io.load_checkpoint(args.resume) if args.resume else None
+    saved = (ckpt.training or {}) if ckpt else {}
+    if ckpt and not {"epoch", "rng", "history"} <= set(ckpt.training_state):
+        raise ModelFileError(f"{args.resume}: was not written by glassnet train, so it cannot be resumed here")
+    s = _settings(args, saved.get("settings"))
+    Xtr, Xte, ytr, yte, meta, name = _load(s)
+    task, classes = meta["task"], meta.get("classes")
+    net, s["loss"] = C.build_mlp(Xtr.shape[1], C.parse_layers(s["layers"]), s["activation"], task,
+                                 len(classes) if classes else ytr.shape[1], s["loss"], s["dtype"], s["seed"])
+    if s["loss"] == "binary_crossentropy":
+        ytr, yte = ytr.astype(np.float64), yte.astype(np.float64)
+    opt = optimizers.get(s["optimizer"], **({} if s["lr"] is None else {"lr": s["lr"]}))
+    start = 0
+    if ckpt:
+        start = _resume(ckpt, args.resume, net, opt, meta, s)
+    output, ckpt_path = _paths(s, name, args.overwrite, explicit=bool(s["output"]))
+    s["output"] = output
+    meta["settings"] = {k: v for k, v in s.items()}
+    if not args.quiet:
+        _announce(net, s, meta, output, start)
+
+    early = None
+    if s["early_stopping"] is not None:
+        early = training.EarlyStopping("val_loss" if s["val_split"] else "loss", patience=s["early_stopping"])
+    runner = _Run(ckpt_path, s["checkpoint_every"], start, early, ckpt.training_state if ckpt else None,
+                  meta, args.quiet)
+    callbacks = [cb for cb in (early, runner) if cb is not None]
+    steps = -(-meta["n_train"] // s["batch_size"])
+    if not args.quiet:
+        tty = sys.stdout.isatty() and importlib.util.find_spec("rich") is not None
+        callbacks.append(_Bar(start, s["epochs"], steps) if tty else _EpochLines(start, s["epochs"]))
+    began = time.perf_counter()
+    try:
+        history = training.fit(net, Xtr, ytr, epochs=s["epochs"] - start, batch_size=s["batch_size"],
+                               optimizer=opt, validation_split=s["val_split"], callbacks=callbacks, verbose=0)
+    except DivergenceError as exc:
+        kept = f"; the last checkpoint, {ckpt_path}, is intact" if os.path.exists(ckpt_path) else ""
+        raise DivergenceError(f"{exc} Nothing was saved to {output}{kept}.") from exc
+    seconds = time.perf_counter() - began
+    if history.interrupted:
+        state = runner.mark
+        runner.write(state)
+        print(f"glassnet: interrupted during epoch {state['epoch'] + 1}; saved a checkpoint after "
+              f"{state['epoch']} epoch(s) to {ckpt_path}. Continue with: glassnet train --resume {ckpt_path}",
+              file=sys.stderr)
+        return 130
+
+    meta["history"] = runner.combined()
+    meta["epochs_run"] = start + len(history.epoch)
+    meta["train_seconds"] = round(seconds, 3)
+    rows = _test(net, Xte, yte, meta, s)
+    io.save(net, output, overwrite=args.overwrite, metadata=meta)
+    if not args.quiet:
+        rows += [["epochs", meta["epochs_run"]], ["training time", f"{seconds:.2f} s"],
+                 ["parameters", f"{net.n_params:,}"], ["model", output]]
+        print(C.table(rows, right=False))
+    return 0
+
+
+def _resume(ckpt, path: str, net, opt, meta: dict, s: dict) -> int:
+    """Put the checkpoint's state into ``net``/``opt``; the epochs already done. Refuses a different run."""
+    io.check_compatible(ckpt, net)
+    saved, diffs = ckpt.training or {}, []
+    for key, what in (("task", "task"), ("classes", "classes"), ("n_train", "training rows"),
+                      ("n_val", "validation rows")):
+        if saved.get(key) != meta.get(key):
+            diffs.append(f"{what}: saved {saved.get(key)}, now {meta.get(key)}")
+    if not diffs and saved.get("train_sha256") != meta["train_sha256"]:
+        diffs.append("the training rows have other values (another file, --seed or --test-split?)")
+    if ckpt.optimizer_state.get("name") != opt.name:
+        diffs.append(f"optimizer: saved {ckpt.optimizer_state.get('name')}, now {opt.name}")
+    if diffs:
+        raise ModelFileError(f"{path}: cannot resume: the run differs — " + "; ".join(diffs))
+    state = ckpt.training_state
+    if state["epoch"] >= s["epochs"]:
+        raise ConfigError(f"{path} already holds {state['epoch']} of {s['epochs']} epochs; pass --epochs N with "
+                          f"N > {state['epoch']} to train further")
+    net.set_params(ckpt.network.get_params())
+    _restore_optimizer(opt, ckpt.optimizer_state, net.flat_params, path)
+    net.rng.bit_generator.state = state["rng"]
+    return int(state["epoch"])
+
+
+def _announce(net, s, meta, output, start) -> None:
+    sizes = " → ".join(str(x) for x in (net.input_shape[0], *(layer.units for layer in net.layers)))
+    what = (f"classify into {len(meta['classes'])} classes" if meta["task"] == "classify" else "regress")
+    print(f"{meta['data']}: {what}; {meta['n_train']} training / {meta['n_val']} validation / "
+          f"{meta['n_test']} test rows")
+    lr = "" if s["lr"] is None else f" lr {s['lr']:g}"
+    resuming = f", resuming after epoch {start}" if start else ""
+    acts = ", ".join(([s["activation"]] if len(net.layers) > 1 else []) + [net.layers[-1].activation.name])
+    print(f"network {sizes} ({acts}), loss {s['loss']}, "
+          f"{s['optimizer']}{lr}, {s['epochs']} epochs{resuming} → {output}", flush=True)
+
+
+def _test(net, Xte, yte, meta: dict, s: dict) -> list[list]:
+    """Score the held-out rows; store the numbers in ``meta["test"]``; rows for the final table."""
+    if not len(yte):
+        meta["test"] = None
+        return [["test", "none (--test-split 0)"]]
+    out = net.predict(Xte)
+    loss = training.evaluate(net, Xte, yte)["loss"]
+    pred, _ = C.decode(out, meta)
+    if meta["task"] == "classify":
+        truth = np.asarray(meta["classes"])[yte.astype(np.int64).reshape(-1)]
+        accuracy = float(np.mean(pred == truth))
+        meta["test"] = {"accuracy": accuracy, "loss": loss, "samples": len(yte)}
+        return [["test accuracy", f"{accuracy:.4f} ({int(round(accuracy * len(yte)))}/{len(yte)})"],
+                ["test loss", f"{loss:.4f}"]]
+    scale = meta["target_scale"]
+    truth = yte * np.asarray(scale["std"]) + np.asarray(scale["mean"]) if scale else yte
+    m = C.regression_metrics(truth, pred)
+    meta["test"] = {**m, "samples": len(yte)}
+    return [[f"test {k}", f"{v:.4g}"] for k, v in m.items()]
