@@ -5,6 +5,9 @@ validates them and the data, fitted attributes end in ``_``, and ``classes_`` ke
 labels as given (strings too), so they work in pipelines, grid searches and
 cross-validation.
 
+* :class:`MLPClassifier`, :class:`MLPRegressor` — drop-in replacements for
+  scikit-learn's, with the same parameter names (``hidden_layer_sizes``, ``alpha``, …),
+  backed by a :class:`glassnet.Network` (``network_``);
 * :class:`PerceptronClassifier` — :class:`glassnet.perceptron.Perceptron` (the
   perceptron rule ``W ← W + η e pᵀ``).
 
@@ -26,6 +29,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from .mlp_estimators import MLPClassifier, MLPRegressor
 from .perceptron import Perceptron, decode_outputs, encode_targets
 
 try:  # scikit-learn ≥ 1.6
@@ -34,7 +38,7 @@ except ImportError:  # pragma: no cover - older scikit-learn
     def _validate_data(estimator, *args, **kwargs):
         return estimator._validate_data(*args, **kwargs)
 
-__all__ = ["PerceptronClassifier"]
+__all__ = ["MLPClassifier", "MLPRegressor", "PerceptronClassifier"]
 
 
 def _check_param(estimator, name: str, ok: bool, expected: str) -> None:
