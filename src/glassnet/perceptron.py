@@ -489,9 +489,9 @@ def novikoff(P, T, bias: bool = True, W=None, b=None):
     (``x̃ = [p, 1]``, ``R = max ‖x̃‖``). Any such ``u`` gives a valid bound; the largest γ
     gives the tightest. γ here is the larger of
 
-    * the maximum margin: ``u = Σ α_i z_i / ‖·‖`` where α ≥ 0 minimises
-      ``½ ‖Σ α_i z_i‖² − Σ α_i`` (the dual of the hard-margin SVM through the origin,
-      solved by L-BFGS-B), γ = min_i u · z_i;
+    * the maximum margin: ``u = v / ‖v‖`` where ``v`` minimises ``½ ‖v‖²`` subject to
+      ``z_i · v ≥ 1`` for every i (the hard-margin SVM through the origin, in its primal
+      form: R + 1 unknowns, solved by SLSQP), γ = min_i u · z_i;
     * the margin of the given hyperplane ``(W[i], b[i])``, when it separates.
 
     Returns ``(margin, radius, bound)``: arrays (S,), float, arrays (S,); a neuron whose
@@ -505,10 +505,10 @@ def novikoff(P, T, bias: bool = True, W=None, b=None):
     margins = np.zeros(Y.shape[1])
     for i in range(Y.shape[1]):
         Z = Y[:, i:i + 1] * X
-        res = minimize(lambda a: (0.5 * (v := Z.T @ a) @ v - a.sum(), Z @ v - 1), np.zeros(len(Z)),
-                       jac=True, method="L-BFGS-B", bounds=[(0, None)] * len(Z),
-                       options={"maxiter": 10_000, "ftol": 1e-15, "gtol": 1e-12})
-        candidates = [Z.T @ res.x]
+        res = minimize(lambda v: (0.5 * v @ v, v), np.zeros(Z.shape[1]), jac=True, method="SLSQP",
+                       constraints=[{"type": "ineq", "fun": lambda v: Z @ v - 1, "jac": lambda v: Z}],
+                       options={"maxiter": 500, "ftol": 1e-14})
+        candidates = [res.x]
         if W is not None:
             candidates.append(np.append(W[i], b[i]) if bias else np.asarray(W[i], float))
         for u in candidates:
