@@ -140,3 +140,21 @@ def test_frozen_parameters_are_checked_too():
     report = gradcheck(net, *data())
     assert report.ok and sum(r.name.startswith("W1") for r in report.rows) == 12
     assert activations.get("softmax") is net.layers[-1].activation
+
+
+def test_gradcheck_with_dropout_and_batchnorm_uses_training_passes():
+    """Dropout masks and batch statistics make training passes differ from evaluation:
+    the finite differences must be taken in training mode with the same masks."""
+    from glassnet import BatchNorm, Dropout
+
+    rng = np.random.default_rng(3)
+    net = Network([Dense(6, "tanh"), BatchNorm(), Dropout(0.5), Dense(3, "softmax")],
+                  loss="categorical_crossentropy", input_shape=4, seed=3)
+    X = rng.normal(size=(8, 4))
+    y = np.eye(3)[rng.integers(0, 3, 8)]
+    before = {k: v.copy() for k, v in net.layers[1].state.items()}
+    report = gradcheck(net, X, y)
+    assert report.ok, str(report)
+    assert net.layers[2].fixed_mask is None            # random masks again afterwards
+    for k, v in before.items():                        # running statistics untouched
+        np.testing.assert_array_equal(net.layers[1].state[k], v)

@@ -112,7 +112,30 @@ def gradcheck(network, X, y, eps: float = 1e-6, tolerance: float = 1e-5, sample_
     """
     if network.dtype != np.float64:
         raise ConfigError("gradcheck needs a float64 network: float32 finite differences are too coarse")
+    # The gradients come from a training pass, so the differences must too: the same
+    # dropout masks throughout, and batch-norm running statistics left as they were.
+    state = [{k: v.copy() for k, v in layer.state.items()} for layer in network.layers]
     _, analytic = network.gradients(X, y, sample_weight)
+    dropouts = [layer for layer in network.layers if hasattr(layer, "fix_mask")]
+    masks = [layer.fixed_mask for layer in dropouts]
+    for layer in dropouts:
+        layer.fix_mask(layer.keep)
+    try:
+        rows = _differences(network, X, y, sample_weight, analytic, params, eps)
+    finally:
+        for layer, mask in zip(dropouts, masks):
+            layer.fix_mask(mask)
+        for layer, saved in zip(network.layers, state):
+            for k, v in saved.items():
+                layer.state[k][...] = v
+    report = GradCheckReport(rows, tolerance)
+    if verbose:
+        print(report)
+    return report
+
+
+def _differences(network, X, y, sample_weight, analytic, params, eps) -> list[GradCheckRow]:
+    """One row per parameter entry: the central difference beside backpropagation's value."""
     values = network.params
     names = params or list(values)
     rows = []
@@ -123,16 +146,13 @@ def gradcheck(network, X, y, eps: float = 1e-6, tolerance: float = 1e-5, sample_
         for idx in np.ndindex(p.shape):
             old = p[idx]
             p[idx] = old + eps
-            e_plus = network.loss_value(X, y, sample_weight)
+            e_plus = network.loss_value(X, y, sample_weight, training=True)
             p[idx] = old - eps
-            e_minus = network.loss_value(X, y, sample_weight)
+            e_minus = network.loss_value(X, y, sample_weight, training=True)
             p[idx] = old
             numeric = (e_plus - e_minus) / (2 * eps)
             noise = 4 * np.finfo(np.float64).eps * max(abs(e_plus), abs(e_minus)) / eps
             a = float(analytic[name][idx])
             label = f"{name}[{', '.join(map(str, idx))}]"
             rows.append(GradCheckRow(label, a, numeric, float(relative_error(a, numeric)), noise))
-    report = GradCheckReport(rows, tolerance)
-    if verbose:
-        print(report)
-    return report
+    return rows

@@ -248,11 +248,12 @@ class Network:
         """Each layer's output from the last forward pass."""
         return [getattr(layer, "out", None) for layer in self.layers]
 
-    def loss_value(self, X, y, sample_weight=None) -> float:
-        """The loss ``E`` of the network on ``(X, y)``."""
+    def loss_value(self, X, y, sample_weight=None, training: bool = False) -> float:
+        """The loss ``E`` of the network on ``(X, y)`` (``training=True``: as in a training
+        pass — dropout on, batch normalisation with the batch's statistics)."""
         X = self._check_input(X)
         y = self._check_target(y, X.shape[0])
-        out = self._forward(X)
+        out = self._forward(X, training)
         return self._loss(out, y, sample_weight)
 
     def _fused(self) -> bool:
