@@ -97,6 +97,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                      help="write a checkpoint (FILE's name with .ckpt.safetensors) every N epochs")
     out.add_argument("--resume", metavar="CHECKPOINT",
                      help="continue from a checkpoint; settings not given are taken from it")
+    out.add_argument("--plots", metavar="DIR",
+                     help="after training, draw PNGs into DIR (created if needed): history.png (loss and accuracy "
+                          "curves), weights.png (weight histograms), confusion.png (classification, test rows) and "
+                          "regions.png (classification with 2 features: the decision regions)")
     add_common(p)
     p.set_defaults(func=run)
     return p
@@ -310,6 +314,7 @@ def run(args) -> int:
     if ckpt:
         start = _resume(ckpt, args.resume, net, opt, meta, s)
     output, ckpt_path = _paths(s, name, args.overwrite, explicit=bool(s["output"]))
+    plots = _plot_paths(args.plots, meta, args.overwrite) if getattr(args, "plots", None) else {}
     s["output"] = output
     meta["settings"] = {k: v for k, v in s.items()}
     if not args.quiet:
@@ -346,11 +351,55 @@ def run(args) -> int:
     meta["train_seconds"] = round(seconds, 3)
     rows = _test(net, Xte, yte, meta, s)
     io.save(net, output, overwrite=args.overwrite, metadata=meta)
+    if plots:
+        _draw_plots(plots, net, meta, Xtr, ytr, Xte, yte)
     if not args.quiet:
         rows += [["epochs", meta["epochs_run"]], ["training time", f"{seconds:.2f} s"],
                  ["parameters", f"{net.n_params:,}"], ["model", output]]
         print(C.table(rows, right=False))
+        for path in plots.values():
+            print(f"plot: {path}")
     return 0
+
+
+def _plot_paths(folder: str, meta: dict, overwrite: bool) -> dict[str, str]:
+    """The pictures ``--plots DIR`` will draw for this run, checked (and DIR created) before training."""
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise ConfigError(f"--plots {folder} is a file; give a folder")
+    names = ["history", "weights"]
+    if meta["task"] == "classify" and meta["n_test"]:
+        names.append("confusion")
+    if meta["task"] == "classify" and meta["n_features"] == 2:
+        names.append("regions")
+    os.makedirs(folder, exist_ok=True)
+    paths = {n: os.path.join(folder, f"{n}.png") for n in names}
+    for path in paths.values():
+        C.check_output(path, overwrite, "--plots")
+    return paths
+
+
+def _draw_plots(paths: dict, net, meta: dict, Xtr, ytr, Xte, yte) -> None:
+    """Draw the pictures named in ``paths`` (matplotlib's Agg backend, figures closed after saving)."""
+    from .. import plot
+    from ..plot.regions import predict_classes
+
+    plt = plot.pyplot()
+    names = [str(c) for c in meta.get("classes") or []] or None
+    figures = [plot.plot_history(meta["history"], title=f"Training on {meta['data']}", path=paths["history"]),
+               plot.plot_weight_histograms(net, path=paths["weights"])]
+    if "confusion" in paths:
+        figures.append(plot.plot_confusion_matrix(yte.astype(np.int64).ravel(), predict_classes(net, Xte),
+                                                  class_names=names, title="Test rows", path=paths["confusion"]))
+    if "regions" in paths:
+        X = np.concatenate([Xtr, Xte])
+        y = np.concatenate([ytr, yte]).astype(np.int64).ravel()
+        features = meta.get("feature_names") or ["feature 1", "feature 2"]
+        if meta.get("standardize"):
+            features = [f"{f} (standardized)" for f in features]
+        figures.append(plot.plot_decision_regions(net, X, y, class_names=names, feature_names=features,
+                                                  path=paths["regions"]))
+    for fig in figures:
+        plt.close(fig)
 
 
 def _resume(ckpt, path: str, net, opt, meta: dict, s: dict) -> int:

@@ -1,0 +1,106 @@
+"""``glassnet train … --plots DIR``: the pictures of a run, checked by their pixels and their axes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from glassnet.cli import main
+from glassnet.datasets import make_moons
+
+
+def cli(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def pixels(path: Path) -> np.ndarray:
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"), dtype=np.int16)
+
+
+def drawn_fraction(rgb: np.ndarray) -> float:
+    """The share of pixels that are not (near) white."""
+    return float(np.any(np.abs(rgb - 255) > 40, axis=2).mean())
+
+
+def moons_csv(path: Path, n: int = 160) -> Path:
+    X, y = make_moons(n, noise=0.1, seed=0)
+    rows = ["x1,x2,shape"] + [f"{a:.5f},{b:.5f},{'upper' if c == 0 else 'lower'}" for (a, b), c in zip(X, y)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_digits_run_draws_history_weights_and_confusion(tmp_path, capsys):
+    code, out, err = cli(capsys, "train", "--epochs", "3", "--layers", "32", "-o", tmp_path / "m.safetensors",
+                         "--plots", tmp_path / "pics")
+    assert code == 0, err
+    names = sorted(p.name for p in (tmp_path / "pics").iterdir())
+    assert names == ["confusion.png", "history.png", "weights.png"]     # 64 inputs: no decision regions
+    for name in names:
+        assert f"plot: {tmp_path / 'pics' / name}" in out
+        rgb = pixels(tmp_path / "pics" / name)
+        height, width, _ = rgb.shape
+        assert 300 <= height <= 3000 and 300 <= width <= 3000, (name, rgb.shape)
+        assert 0.03 < drawn_fraction(rgb) < 0.95, name
+    # the confusion matrix is a 10 × 10 grid of blue cells: a strong diagonal means many blue pixels
+    confusion = pixels(tmp_path / "pics" / "confusion.png")
+    blue = (confusion[..., 2] > confusion[..., 0] + 60).mean()
+    assert blue > 0.02
+
+
+def test_two_feature_classification_draws_decision_regions(tmp_path, capsys):
+    data = moons_csv(tmp_path / "moons.csv")
+    code, out, err = cli(capsys, "train", data, "--target", "shape", "--layers", "16", "--epochs", "40",
+                         "-o", tmp_path / "m.safetensors", "--plots", tmp_path / "p", "--quiet")
+    assert code == 0, err
+    assert out == ""                                                 # --quiet: no list of files
+    assert sorted(p.name for p in (tmp_path / "p").iterdir()) == ["confusion.png", "history.png", "regions.png",
+                                                                 "weights.png"]
+    regions = pixels(tmp_path / "p" / "regions.png")
+    # both classes own a region: the two region colours each cover a real part of the picture
+    colours = {tuple(c) for c in regions.reshape(-1, 3)[::7].tolist()}
+    assert len(colours) > 50
+    h, w, _ = regions.shape
+    inner = regions[h // 8: -h // 8, w // 8: -w // 8].reshape(-1, 3)
+    blueish = np.mean((inner[:, 2] > inner[:, 0] + 20))
+    orangeish = np.mean((inner[:, 0] > inner[:, 2] + 20))
+    assert blueish > 0.15 and orangeish > 0.15, (blueish, orangeish)
+
+
+def test_history_plot_has_a_loss_and_an_accuracy_panel(tmp_path, capsys):
+    code, _, err = cli(capsys, "train", "--epochs", "4", "--layers", "16", "-o", tmp_path / "m.safetensors",
+                       "--plots", tmp_path / "h")
+    assert code == 0, err
+    rgb = pixels(tmp_path / "h" / "history.png")
+    h, w, _ = rgb.shape
+    assert w > 1.6 * h                                  # two panels side by side
+    left, right = rgb[:, : w // 2], rgb[:, w // 2:]
+    for panel in (left, right):                         # each panel has a train (C0 blue) and a validation line
+        blue = np.mean((panel[..., 2] > 150) & (panel[..., 0] < 80))
+        orange = np.mean((panel[..., 0] > 200) & (panel[..., 1] > 100) & (panel[..., 2] < 60))
+        assert blue > 0.002 and orange > 0.002, (blue, orange)
+
+
+def test_plots_refuse_to_replace_pictures_before_training(tmp_path, capsys):
+    pics = tmp_path / "pics"
+    pics.mkdir()
+    (pics / "history.png").write_bytes(b"keep me")
+    code, out, err = cli(capsys, "train", "--epochs", "1", "-o", tmp_path / "m.safetensors", "--plots", pics)
+    assert code != 0 and "already exists" in err and "--overwrite" in err
+    assert (pics / "history.png").read_bytes() == b"keep me"
+    assert not (tmp_path / "m.safetensors").exists()                 # refused before any work
+    code, _, err = cli(capsys, "train", "--epochs", "1", "-o", tmp_path / "m.safetensors", "--plots", pics,
+                       "--overwrite")
+    assert code == 0, err
+    assert (pics / "history.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plots_must_name_a_folder(tmp_path, capsys):
+    target = tmp_path / "file.png"
+    target.write_bytes(b"x")
+    code, _, err = cli(capsys, "train", "--epochs", "1", "-o", tmp_path / "m.safetensors", "--plots", target)
+    assert code != 0 and "--plots" in err and "folder" in err
