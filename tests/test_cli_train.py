@@ -397,3 +397,14 @@ def test_help_has_examples(capsys):
             main([command, "--help"])
         assert exc.value.code == 0
         assert "examples:" in capsys.readouterr().out
+
+
+def test_train_on_a_local_dask_cluster(tmp_path, capsys):
+    """``--dask-scheduler local:2``: full-batch data-parallel training; the model is written."""
+    out = tmp_path / "m.safetensors"
+    assert main(["train", "--dask-scheduler", "local:2", "--epochs", "3", "--lr", "0.01",
+                 "-q", "-o", str(out)]) == 0
+    assert out.exists()
+    assert main(["train", "--dask-scheduler", "local:2", "--batch-size", "8", "-q",
+                 "-o", str(tmp_path / "n.safetensors")]) == 1
+    assert "full batches" in capsys.readouterr().err

@@ -6,6 +6,7 @@ import gzip
 
 import numpy as np
 import pytest
+import sklearn.datasets
 
 from glassnet import datasets
 from glassnet.errors import DataError
@@ -97,7 +98,7 @@ def _sorted_rows(X):
 
 
 def test_make_moons_matches_sklearn_geometry():
-    sk = pytest.importorskip("sklearn.datasets")
+    sk = sklearn.datasets
     X, y = datasets.make_moons(101, noise=0.0, seed=0)
     Xs, ys = sk.make_moons(101, noise=0.0, random_state=0)
     for k in (0, 1):  # without noise, each class is exactly the same set of points
@@ -111,7 +112,7 @@ def test_make_moons_matches_sklearn_geometry():
 
 
 def test_make_circles_matches_sklearn_geometry():
-    sk = pytest.importorskip("sklearn.datasets")
+    sk = sklearn.datasets
     X, y = datasets.make_circles(100, noise=0.0, factor=0.3, seed=0)
     Xs, ys = sk.make_circles(100, noise=0.0, factor=0.3, random_state=0)
     for k, radius in ((0, 1.0), (1, 0.3)):
@@ -144,7 +145,6 @@ def test_make_spirals_geometry():
 
 @pytest.fixture(scope="module")
 def digits():
-    pytest.importorskip("sklearn")
     return datasets.load_digits()
 
 

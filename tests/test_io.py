@@ -22,7 +22,7 @@ from safetensors import safe_open
 from safetensors.numpy import load_file
 
 import glassnet.io as gio
-from glassnet import Dense, ModelFileError, Network, activations, losses
+from glassnet import Dense, ModelFileError, Network, _safetensors, activations, losses
 from glassnet.activations import Activation
 
 
@@ -64,7 +64,7 @@ def rewrite(path, edit_architecture=None, tensors=None, **meta_changes):
         edit_architecture(arch)
         meta["architecture"] = json.dumps(arch)
     meta.update(meta_changes)
-    chunks = gio._encode(tensors, meta)
+    chunks = _safetensors.encode(tensors, meta)
     Path(path).write_bytes(b"".join(bytes(c) for c in chunks))
 
 
@@ -600,3 +600,42 @@ def test_checkpoint_state_that_cannot_be_stored_faithfully_is_refused(tmp_path):
     with pytest.raises(ModelFileError, match=r"training\.f is a builtin_function_or_method; expected arrays"):
         gio.save_checkpoint(net, {}, {"f": len}, path)
     assert os.listdir(tmp_path) == []
+
+
+# ---------------------------------------------------------------- atomic_write, the one writer of files
+
+def test_atomic_write_text_bytes_and_chunks(tmp_path):
+    path = tmp_path / "notes.txt"
+    gio.atomic_write(path, "W ← W − η ∇E\n")
+    assert path.read_bytes() == "W ← W − η ∇E\n".encode("utf-8")
+    gio.atomic_write(path, [b"ab", memoryview(np.arange(2, dtype="<f8")).cast("B"), bytearray(b"z")])
+    assert path.read_bytes() == b"ab" + np.arange(2, dtype="<f8").tobytes() + b"z"
+    path.chmod(0o640)
+    gio.atomic_write(path, b"new")
+    assert path.read_bytes() == b"new" and path.stat().st_mode & 0o777 == 0o640   # keeps the replaced file's mode
+    assert os.listdir(tmp_path) == ["notes.txt"]                                   # no temporary file left
+
+
+@pytest.mark.parametrize("target, error", [("write", KeyboardInterrupt), ("fsync", OSError),
+                                           ("replace", KeyboardInterrupt)])
+def test_atomic_write_failure_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch, target, error):
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"old")
+
+    def fail(*args, **kwargs):
+        raise error(errno.EIO, "I/O error") if error is OSError else error
+
+    with monkeypatch.context() as m:
+        m.setattr(os, target, fail)
+        with pytest.raises(error):
+            gio.atomic_write(path, "new")
+    assert path.read_bytes() == b"old" and os.listdir(tmp_path) == ["notes.txt"]
+
+
+def test_the_cli_writes_text_with_atomic_write(tmp_path, monkeypatch):
+    from glassnet.cli import _common
+
+    calls = []
+    monkeypatch.setattr(gio, "atomic_write", lambda path, data: calls.append((path, data)))
+    _common.write_text(str(tmp_path / "p.csv"), "a,b\n", overwrite=False)
+    assert calls == [(str(tmp_path / "p.csv"), "a,b\n")]

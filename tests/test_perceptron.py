@@ -337,8 +337,9 @@ def test_bad_input_is_named():
         Perceptron("sigmoid")
     with pytest.raises(ConfigError, match="epochs must be an integer"):
         Perceptron().train(GATE_P, [0, 1, 1, 1], epochs=0)
-    with pytest.raises(ConfigError, match="learning_rate"):
-        Perceptron().train(GATE_P, [0, 1, 1, 1], learning_rate=-1)
+    for bad in (-1, "a", None, True, float("nan")):   # strings and None too: a ConfigError, never a TypeError
+        with pytest.raises(ConfigError, match=f"learning_rate must be a finite number > 0; got {bad!r}"):
+            Perceptron().train(GATE_P, [0, 1, 1, 1], learning_rate=bad)
     with pytest.raises(ConfigError, match="b must have shape"):
         Perceptron(W=[[1.0, 1.0]], b=[0.0, 0.0])
     with pytest.raises(NotFittedError):

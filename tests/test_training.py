@@ -269,9 +269,12 @@ def test_verbose_two_prints_a_line_per_epoch_and_zero_prints_nothing(capsys):
     assert capsys.readouterr().out == ""
 
 
-def test_rich_progress_bar_runs():
+def test_rich_progress_bar_shows_each_epoch_and_its_batches(capsys):
     X, y = blobs()
-    classifier().fit(X, y, epochs=2, batch_size=60, callbacks=[ProgressBar(2, 2, "bar")], verbose=0)
+    history = classifier().fit(X, y, epochs=2, batch_size=60, callbacks=[ProgressBar(2, 2, "bar")], verbose=0)
+    out = capsys.readouterr().out
+    assert "epoch 2/2" in out and "2/2" in out.split("epoch 2/2", 1)[1]   # the last epoch, with both batches
+    assert f"loss {history['loss'][-1]:.4g}" in out
 
 
 def test_bad_arguments_say_what_was_wrong():

@@ -20,8 +20,9 @@ by name in glassnet's registries, never imported, and nothing is unpickled. Ever
 header structure, offsets, architecture, every tensor's name, shape and dtype, the
 checksum and finiteness of the values — is checked before the weights are used; any
 problem raises :class:`~glassnet.errors.ModelFileError` naming the file and the problem.
-Saving is atomic (temporary file, fsync, ``os.replace``): a failed or interrupted save
-leaves the previous file byte-identical.
+The byte layout and the checks of the header live in :mod:`glassnet._safetensors`; this
+module turns them into networks. Saving is atomic (:func:`atomic_write`: temporary file,
+fsync, ``os.replace``): a failed or interrupted save leaves the previous file byte-identical.
 
 >>> import os, tempfile
 >>> from glassnet import Network, Dense
@@ -36,7 +37,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import importlib
 import json
 import math
@@ -47,21 +47,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import activations, losses
+from ._safetensors import (DTYPE_CODES, DTYPES, FORMAT_VERSION, MAX_FILE_BYTES, MAX_HEADER_BYTES,  # noqa: F401
+                           encode, fail, is_int, parse_metadata, read_header, short, verify_checksum)
 from .errors import ModelFileError
 from .layers.base import Layer
 from .network import Network
 
-FORMAT_VERSION = 1
-MAX_HEADER_BYTES = 100_000_000        # the limit the safetensors library itself uses
-MAX_FILE_BYTES = 64 * 2**30
 _ALLOCATION_CAP = 2**27               # parameters a layer may create before its shapes are known
-_DTYPES = {"F32": np.dtype("<f4"), "F64": np.dtype("<f8")}
-_DTYPE_CODES = {"float32": "F32", "float64": "F64"}
 _PREFIXES = ("optimizer.", "training.")
-_META_KEYS = {"model": {"glassnet_format", "format_version", "glassnet_version", "architecture", "trainable",
-                        "sha256"},
-              "checkpoint": {"glassnet_format", "format_version", "glassnet_version", "architecture", "trainable",
-                             "sha256", "optimizer", "training_state"}}
 
 # ---------------------------------------------------------------- layer kinds
 
@@ -149,14 +142,10 @@ def _dumps(obj, path: str, what: str) -> str:
         raise ModelFileError(f"cannot save {path}: {what} is not plain JSON ({exc})") from None
 
 
-def _canonical(header: dict) -> bytes:
-    return json.dumps(header, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
-
-
 def _split_state(value, prefix: str, tensors: dict, path: str):
     """JSON for ``value`` with each array replaced by ``{"__tensor__": name}`` (stored in ``tensors``)."""
     if isinstance(value, np.ndarray):
-        if value.dtype.name not in _DTYPE_CODES:
+        if value.dtype.name not in DTYPE_CODES:
             raise ModelFileError(f"cannot save {path}: {prefix} must be a float32 or float64 array; "
                                  f"got dtype {value.dtype.name} (store counts as plain numbers)")
         if not np.isfinite(value).all():
@@ -178,25 +167,6 @@ def _split_state(value, prefix: str, tensors: dict, path: str):
         return value
     raise ModelFileError(f"cannot save {path}: {prefix} is a {type(value).__name__}; "
                          "expected arrays, numbers, strings, lists or dicts")
-
-
-def _encode(tensors: dict[str, np.ndarray], metadata: dict[str, str]) -> list:
-    """The file as chunks: length + header, then each tensor's bytes (sorted by itemsize, then name)."""
-    order = sorted(tensors, key=lambda n: (-tensors[n].dtype.itemsize, n))
-    header, chunks, offset = {}, [], 0
-    for name in order:
-        arr = np.ascontiguousarray(tensors[name], dtype=_DTYPES[_DTYPE_CODES[tensors[name].dtype.name]])
-        header[name] = {"dtype": _DTYPE_CODES[arr.dtype.name], "shape": list(arr.shape),
-                        "data_offsets": [offset, offset + arr.nbytes]}
-        chunks.append(memoryview(arr.reshape(-1)).cast("B"))
-        offset += arr.nbytes
-    digest = hashlib.sha256(_canonical({**header, "__metadata__": metadata}))
-    for chunk in chunks:
-        digest.update(chunk)
-    text = json.dumps({"__metadata__": {**metadata, "sha256": digest.hexdigest()}, **header},
-                      separators=(",", ":"), ensure_ascii=True).encode()
-    text += b" " * (-len(text) % 8)  # the data starts 8-byte aligned, as the safetensors library writes it
-    return [len(text).to_bytes(8, "little") + text, *chunks]
 
 
 def _network_tensors(network: Network, path: str) -> dict[str, np.ndarray]:
@@ -239,7 +209,7 @@ def save(network: Network, path, *, overwrite: bool = False, metadata: dict | No
     path = os.fspath(path)
     arch = _check_saveable(network, path)
     tensors = _network_tensors(network, path)
-    _atomic_write(path, _encode(tensors, _metadata(network, arch, "model", metadata, path)), overwrite)
+    _write_model_file(path, encode(tensors, _metadata(network, arch, "model", metadata, path)), overwrite)
 
 
 def save_checkpoint(network: Network, optimizer_state: dict, training_state: dict, path, *,
@@ -259,7 +229,7 @@ def save_checkpoint(network: Network, optimizer_state: dict, training_state: dic
     meta = _metadata(network, arch, "checkpoint", metadata, path)
     meta["optimizer"] = _dumps(_split_state(optimizer_state, "optimizer", tensors, path), path, "optimizer_state")
     meta["training_state"] = _dumps(_split_state(training_state, "training", tensors, path), path, "training_state")
-    _atomic_write(path, _encode(tensors, meta), overwrite)
+    _write_model_file(path, encode(tensors, meta), overwrite)
 
 
 def _save_error(path: str, exc: OSError) -> ModelFileError:
@@ -271,8 +241,8 @@ def _save_error(path: str, exc: OSError) -> ModelFileError:
     return ModelFileError(f"could not save {path}: {reason}; any previous file there is unchanged")
 
 
-def _atomic_write(path: str, chunks: list, overwrite: bool) -> None:
-    """Temporary file in the same folder → write, fsync → ``os.replace`` → fsync the folder."""
+def _check_destination(path: str, overwrite: bool) -> None:
+    """Refuse, before anything is written, a destination :func:`save` must not or cannot write."""
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         raise ModelFileError(f"cannot save {path}: it is a folder; give a file name such as model.safetensors")
@@ -282,14 +252,48 @@ def _atomic_write(path: str, chunks: list, overwrite: bool) -> None:
         raise ModelFileError(f"{path} already exists; pass overwrite=True (glassnet: --overwrite) to replace it")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ModelFileError(f"could not save {path}: the folder {folder} is not writable")
+
+
+def _write_model_file(path: str, chunks: list, overwrite: bool) -> None:
+    _check_destination(path, overwrite)
+    try:
+        atomic_write(path, chunks)
+    except OSError as exc:
+        raise _save_error(path, exc) from exc
+
+
+def atomic_write(path, data: bytes | str | list) -> None:
+    """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never a part.
+
+    The bytes go to a temporary file in the destination's folder, are flushed and fsync'ed,
+    then ``os.replace`` puts the file in place and the folder is fsync'ed so the rename itself
+    survives a crash (POSIX). A replaced file keeps its permissions; a new one gets
+    ``0o666`` minus the umask. On any failure — ``KeyboardInterrupt`` included — the temporary
+    file is removed, ``path`` is untouched and the exception propagates (``OSError`` as raised).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The destination; its folder must exist. Whether it may be replaced is the caller's decision.
+    data : bytes, str or list of bytes-like
+        A ``str`` is written as UTF-8; a list is written chunk after chunk (no copy is joined).
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "notes.txt")
+    >>> atomic_write(path, "W ← W − η ∇E")
+    >>> open(path, encoding="utf-8").read()
+    'W ← W − η ∇E'
+    """
+    path = os.fspath(path)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    chunks = [data] if isinstance(data, (bytes, bytearray, memoryview)) else data
+    folder = os.path.dirname(os.path.abspath(path))
     try:
         mode = os.stat(path).st_mode & 0o777
     except OSError:
         mode = 0o666 & ~_umask()
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    except OSError as exc:
-        raise _save_error(path, exc) from exc
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
     try:
         try:
             for chunk in chunks:
@@ -302,11 +306,9 @@ def _atomic_write(path: str, chunks: list, overwrite: bool) -> None:
         finally:
             os.close(fd)
         os.replace(tmp, path)
-    except BaseException as exc:  # KeyboardInterrupt too: never leave the temporary behind
+    except BaseException:  # KeyboardInterrupt too: never leave the temporary file behind
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise _save_error(path, exc) from exc
         raise
     with contextlib.suppress(OSError, AttributeError):  # make the rename itself durable (POSIX)
         dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -333,142 +335,6 @@ class Checkpoint:
     training_state: dict
     training: dict | None  # the settings given to save_checkpoint(metadata=...)
     path: str
-
-
-def _fail(path: str, problem: str) -> ModelFileError:
-    return ModelFileError(f"{path}: {problem}")
-
-
-def _short(obj, limit: int = 120) -> str:
-    text = repr(obj)
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _is_int(x) -> bool:
-    return isinstance(x, int) and not isinstance(x, bool)
-
-
-def _strict_json(raw, path: str, what: str):
-    """Standard JSON only: no NaN/Infinity literals, no duplicate keys, valid UTF-8."""
-    def pairs(items):
-        obj = {}
-        for key, value in items:
-            if key in obj:
-                raise ValueError(f"duplicate key {key!r}")
-            obj[key] = value
-        return obj
-
-    def constant(name):
-        raise ValueError(f"{name} is not valid JSON")
-
-    try:
-        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        return json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
-    except (ValueError, RecursionError) as exc:
-        raise _fail(path, f"{what} is not valid JSON ({_short(str(exc), 200)}): "
-                          "the file is damaged or not a glassnet model file") from None
-
-
-def _sniff(head: bytes, path: str) -> None:
-    """Name the usual wrong files, whose first bytes make no sense as a header length."""
-    if head.startswith(b"PK\x03\x04"):
-        raise _fail(path, "is a zip archive (a NumPy .npz, a PyTorch .pt or a Keras file?), not a glassnet "
-                          "model file; glassnet reads .safetensors files written by glassnet.io.save")
-    if head.startswith(b"\x93NUMPY"):
-        raise _fail(path, "is a NumPy .npy file, not a glassnet model file")
-    if head.startswith(b"\x89HDF"):
-        raise _fail(path, "is an HDF5 file (Keras .h5?), not a glassnet model file")
-    if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
-        raise _fail(path, "is a Python pickle; glassnet never unpickles files (unpickling can run code). "
-                          "Save models with glassnet.io.save")
-
-
-def _check_spec(name: str, spec, path: str) -> tuple[str, tuple[int, ...], int, int]:
-    if not isinstance(spec, dict) or set(spec) != {"dtype", "shape", "data_offsets"}:
-        raise _fail(path, f"tensor {name!r}: its header entry must have exactly dtype, shape and data_offsets")
-    dtype, shape, offsets = spec["dtype"], spec["shape"], spec["data_offsets"]
-    if dtype not in _DTYPES:
-        raise _fail(path, f"tensor {name!r} has dtype {_short(dtype)}; glassnet files hold only F32 or F64")
-    if not isinstance(shape, list) or len(shape) > 8 or not all(_is_int(s) and s >= 0 for s in shape):
-        raise _fail(path, f"tensor {name!r} has shape {_short(shape)}; expected a list of at most 8 sizes ≥ 0")
-    if (not isinstance(offsets, list) or len(offsets) != 2 or not all(_is_int(o) for o in offsets)
-            or not 0 <= offsets[0] <= offsets[1]):
-        raise _fail(path, f"tensor {name!r} has data_offsets {_short(offsets)}; expected [begin, end], 0 ≤ begin ≤ end")
-    nbytes = math.prod(shape) * _DTYPES[dtype].itemsize
-    if offsets[1] - offsets[0] != nbytes:
-        raise _fail(path, f"tensor {name!r}: shape {shape} × {dtype} needs {nbytes:,} bytes, "
-                          f"but its data_offsets span {offsets[1] - offsets[0]:,}")
-    return dtype, tuple(shape), offsets[0], offsets[1]
-
-
-def _check_offsets(specs: dict, data_len: int, path: str) -> None:
-    """The tensors must tile the data section exactly: no overlap, no gap, nothing left over."""
-    position = 0
-    for begin, end, name in sorted((s[2], s[3], name) for name, s in specs.items()):
-        if begin < position:
-            raise _fail(path, f"tensor {name!r} (bytes {begin}–{end}) overlaps the tensor before it")
-        if begin > position:
-            raise _fail(path, f"the data has a gap of {begin - position} bytes before tensor {name!r}")
-        position = end
-    if position != data_len:
-        hint = "truncated?" if position > data_len else "unexpected trailing bytes"
-        raise _fail(path, f"the tensors need {position:,} bytes of data but the file holds {data_len:,} ({hint})")
-
-
-def _read_header(f, path: str, size: int):
-    if size > MAX_FILE_BYTES:
-        raise _fail(path, f"is {size:,} bytes, more than the {MAX_FILE_BYTES:,} a glassnet model file may be")
-    if size < 8:
-        raise _fail(path, f"is only {size} bytes long: too short for a safetensors file (truncated?)")
-    head = f.read(8)
-    n = int.from_bytes(head, "little")
-    if n > MAX_HEADER_BYTES or 8 + n > size or f.read(1) != b"{":
-        _sniff(head, path)  # only now: a real header length may begin with the bytes of a signature
-    f.seek(8)
-    if n > MAX_HEADER_BYTES:
-        raise _fail(path, f"declares a {n:,}-byte header, more than the {MAX_HEADER_BYTES:,} allowed: "
-                          "the file is damaged or not a safetensors file")
-    if 8 + n > size:
-        raise _fail(path, f"declares a {n:,}-byte header but only {size - 8:,} bytes follow (truncated?)")
-    raw = f.read(n)
-    if len(raw) != n or not raw.startswith(b"{"):
-        raise _fail(path, "the header does not start with '{': the file is damaged or not a safetensors file")
-    header = _strict_json(raw, path, "the header")
-    if not isinstance(header, dict):
-        raise _fail(path, "the header is not a JSON object")
-    meta = header.get("__metadata__")
-    if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
-        raise _fail(path, "has no glassnet metadata (a safetensors file from another tool?); "
-                          "glassnet loads files written by glassnet.io.save")
-    specs = {name: _check_spec(name, spec, path) for name, spec in header.items() if name != "__metadata__"}
-    _check_offsets(specs, size - 8 - n, path)
-    return header, specs, size - 8 - n
-
-
-def _parse_metadata(meta: dict, path: str, want: str) -> tuple[str, dict]:
-    fmt = meta.get("glassnet_format")
-    if fmt not in _META_KEYS:
-        raise _fail(path, f"is not a glassnet model file (glassnet_format is {_short(fmt)})")
-    if want == "checkpoint" and fmt != "checkpoint":
-        raise _fail(path, "is a model file, not a checkpoint: it holds no optimizer state to resume from")
-    version = meta.get("format_version")
-    if version != str(FORMAT_VERSION):
-        newer = isinstance(version, str) and version.isdigit() and int(version) > FORMAT_VERSION
-        raise _fail(path, f"has format_version {_short(version)}; this glassnet reads version {FORMAT_VERSION}"
-                          + (": upgrade glassnet to load it" if newer else ""))
-    missing = sorted(_META_KEYS[fmt] - set(meta))
-    extra = sorted(set(meta) - _META_KEYS[fmt] - {"training"})
-    if missing or extra:
-        raise _fail(path, "metadata " + "; ".join(
-            ([f"lacks {', '.join(missing)}"] if missing else []) + ([f"has unknown {', '.join(extra)}"] if extra else [])))
-    sha = meta["sha256"]
-    if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
-        raise _fail(path, "its sha256 checksum is malformed")
-    parsed = {key: _strict_json(meta[key], path, f"the metadata entry {key!r}")
-              for key in ("architecture", "trainable", "training", "optimizer", "training_state") if key in meta}
-    if "training" in parsed and not isinstance(parsed["training"], dict):
-        raise _fail(path, "the metadata entry 'training' is not a JSON object")
-    return fmt, parsed
 
 
 def _param_shapes(layer: Layer, in_shape: tuple[int, ...]) -> dict | None:
@@ -499,49 +365,49 @@ def _check_size(layer: Layer, i: int, in_shape, out_shape, budget: int, path: st
     else:  # no layer connects more than every input to every output (plus a bias each)
         need, limit = (math.prod(in_shape) + 1) * (math.prod(out_shape) + 1), max(budget, _ALLOCATION_CAP)
     if need > limit:
-        raise _fail(path, f"layer {i} ({layer.kind}) would create {'up to ' if shapes is None else ''}"
-                          f"{need:,} parameters, but the file holds only {budget:,} values")
+        raise fail(path, f"layer {i} ({layer.kind}) would create {'up to ' if shapes is None else ''}"
+                         f"{need:,} parameters, but the file holds only {budget:,} values")
 
 
 def _network_from_architecture(arch, path: str, budget: int) -> Network:
     """Build the skeleton network the architecture describes, checking every name and size on the way."""
     if not isinstance(arch, dict) or not {"input_shape", "dtype", "loss", "layers"} <= set(arch) <= {
             "input_shape", "dtype", "loss", "layers", "l2"}:
-        raise _fail(path, "the architecture must be an object with input_shape, dtype, loss, layers (and l2)")
+        raise fail(path, "the architecture must be an object with input_shape, dtype, loss, layers (and l2)")
     l2 = arch.get("l2", 0.0)
     if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not 0 < l2 < math.inf:
         if "l2" in arch:
-            raise _fail(path, f"the architecture's l2 {_short(l2)} is not a positive number")
+            raise fail(path, f"the architecture's l2 {short(l2)} is not a positive number")
     shape = arch["input_shape"]
     if (not isinstance(shape, list) or not 1 <= len(shape) <= 8
-            or not all(_is_int(s) and 1 <= s <= 2**31 for s in shape)):
-        raise _fail(path, f"the architecture's input_shape {_short(shape)} is not a list of 1–8 positive sizes")
-    if arch["dtype"] not in _DTYPE_CODES:
-        raise _fail(path, f"the architecture's dtype {_short(arch['dtype'])} is not 'float32' or 'float64'")
+            or not all(is_int(s) and 1 <= s <= 2**31 for s in shape)):
+        raise fail(path, f"the architecture's input_shape {short(shape)} is not a list of 1–8 positive sizes")
+    if arch["dtype"] not in DTYPE_CODES:
+        raise fail(path, f"the architecture's dtype {short(arch['dtype'])} is not 'float32' or 'float64'")
     if not isinstance(arch["loss"], str) or arch["loss"] not in losses._REGISTRY:
-        raise _fail(path, f"unknown loss {_short(arch['loss'])}; known: {', '.join(losses.names())} "
-                          "(register a custom loss with glassnet.losses.register before loading)")
+        raise fail(path, f"unknown loss {short(arch['loss'])}; known: {', '.join(losses.names())} "
+                         "(register a custom loss with glassnet.losses.register before loading)")
     if not isinstance(arch["layers"], list) or not 1 <= len(arch["layers"]) <= 10_000:
-        raise _fail(path, "the architecture's layers must be a non-empty list")
+        raise fail(path, "the architecture's layers must be a non-empty list")
     kinds, layers, current = layer_kinds(), [], tuple(shape)
     for i, entry in enumerate(arch["layers"], 1):
         if not isinstance(entry, dict) or set(entry) != {"kind", "config"} or not isinstance(entry["config"], dict):
-            raise _fail(path, f"layer {i} must be an object {{\"kind\": ..., \"config\": {{...}}}}")
+            raise fail(path, f"layer {i} must be an object {{\"kind\": ..., \"config\": {{...}}}}")
         kind, config = entry["kind"], entry["config"]
         if not isinstance(kind, str) or kind not in kinds:
-            raise _fail(path, f"layer {i} has unknown kind {_short(kind)}; known kinds: {', '.join(sorted(kinds))} "
-                              "(model files name glassnet's layers, never code to import)")
+            raise fail(path, f"layer {i} has unknown kind {short(kind)}; known kinds: {', '.join(sorted(kinds))} "
+                             "(model files name glassnet's layers, never code to import)")
         if "activation" in config and (not isinstance(config["activation"], str)
                                        or config["activation"] not in activations._REGISTRY):
-            raise _fail(path, f"layer {i} ({kind}) has unknown activation {_short(config['activation'])}; "
-                              f"known: {', '.join(activations.names())} (register a custom activation with "
-                              "glassnet.activations.register before loading)")
+            raise fail(path, f"layer {i} ({kind}) has unknown activation {short(config['activation'])}; "
+                             f"known: {', '.join(activations.names())} (register a custom activation with "
+                             "glassnet.activations.register before loading)")
         try:
             layer = kinds[kind](**config)
             out_shape = layer.compute_output_shape(current)
         except Exception as exc:  # noqa: BLE001 — the config is untrusted: any failure is a bad file
-            raise _fail(path, f"layer {i} ({kind}) cannot be rebuilt from config {_short(config)} "
-                              f"on inputs of shape {current}: {exc}") from None
+            raise fail(path, f"layer {i} ({kind}) cannot be rebuilt from config {short(config)} "
+                             f"on inputs of shape {current}: {exc}") from None
         _check_size(layer, i, current, out_shape, budget, path)
         layers.append(layer)
         current = tuple(out_shape)
@@ -549,7 +415,7 @@ def _network_from_architecture(arch, path: str, budget: int) -> Network:
         extra = {"l2": float(l2)} if "l2" in arch else {}
         return Network(layers, loss=arch["loss"], input_shape=shape, dtype=arch["dtype"], seed=0, **extra)
     except Exception as exc:  # noqa: BLE001 — MemoryError included
-        raise _fail(path, f"the architecture cannot be built: {exc}") from None
+        raise fail(path, f"the architecture cannot be built: {exc}") from None
 
 
 def _markers(obj, found: list) -> list:
@@ -583,24 +449,24 @@ def _match(net: Network, specs: dict, parsed: dict, fmt: str, path: str) -> None
     expected.update({name: layer.state[local] for name, layer, local in _named_state(net)})
     for name, arr in expected.items():
         if name not in specs:
-            raise _fail(path, f"tensor {name!r} (shape {list(arr.shape)}) is missing; the architecture needs it")
+            raise fail(path, f"tensor {name!r} (shape {list(arr.shape)}) is missing; the architecture needs it")
         dtype, shape = specs[name][:2]
         if shape != arr.shape:
-            raise _fail(path, f"tensor {name!r} has shape {list(shape)}, but the architecture needs {list(arr.shape)}")
-        if _DTYPES[dtype].name != arr.dtype.name:
-            raise _fail(path, f"tensor {name!r} is {dtype}, but the architecture's dtype is {net.dtype.name}")
+            raise fail(path, f"tensor {name!r} has shape {list(shape)}, but the architecture needs {list(arr.shape)}")
+        if DTYPES[dtype].name != arr.dtype.name:
+            raise fail(path, f"tensor {name!r} is {dtype}, but the architecture's dtype is {net.dtype.name}")
     referenced = _markers([parsed.get("optimizer"), parsed.get("training_state")], []) if fmt == "checkpoint" else []
     for name in referenced:
         if not isinstance(name, str) or not name.startswith(_PREFIXES) or name not in specs:
-            raise _fail(path, f"the checkpoint's state refers to a tensor {_short(name)} that it does not hold")
+            raise fail(path, f"the checkpoint's state refers to a tensor {short(name)} that it does not hold")
     unexpected = sorted(set(specs) - set(expected) - set(referenced))
     if unexpected:
-        raise _fail(path, f"holds tensor(s) {', '.join(map(repr, unexpected[:5]))} that the architecture "
-                          f"has no place for (it needs {', '.join(expected)})")
+        raise fail(path, f"holds tensor(s) {', '.join(map(repr, unexpected[:5]))} that the architecture "
+                         f"has no place for (it needs {', '.join(expected)})")
     trainable = parsed["trainable"]
     if (not isinstance(trainable, dict) or set(trainable) != set(net.params)
             or not all(isinstance(v, bool) for v in trainable.values())):
-        raise _fail(path, f"the trainable flags must give true/false for exactly {', '.join(net.params)}")
+        raise fail(path, f"the trainable flags must give true/false for exactly {', '.join(net.params)}")
 
 
 def _read(path, want: str):
@@ -608,15 +474,15 @@ def _read(path, want: str):
     try:
         f = open(path, "rb")
     except FileNotFoundError:
-        raise _fail(path, "no such file") from None
+        raise fail(path, "no such file") from None
     except IsADirectoryError:
-        raise _fail(path, "is a folder, not a model file") from None
+        raise fail(path, "is a folder, not a model file") from None
     except OSError as exc:
-        raise _fail(path, f"cannot be read ({exc.strerror or exc})") from None
+        raise fail(path, f"cannot be read ({exc.strerror or exc})") from None
     try:
         with f:
-            header, specs, data_len = _read_header(f, path, os.fstat(f.fileno()).st_size)
-            fmt, parsed = _parse_metadata(header["__metadata__"], path, want)
+            header, specs, data_len = read_header(f, path, os.fstat(f.fileno()).st_size)
+            fmt, parsed = parse_metadata(header["__metadata__"], path, want)
             budget = sum(math.prod(s[1]) for s in specs.values())
             net = _network_from_architecture(parsed["architecture"], path, budget)
             _match(net, specs, parsed, fmt, path)
@@ -624,19 +490,15 @@ def _read(path, want: str):
                 return net, fmt, parsed, specs, header["__metadata__"]
             data = f.read(data_len)
     except OSError as exc:
-        raise _fail(path, f"cannot be read ({exc.strerror or exc})") from None
+        raise fail(path, f"cannot be read ({exc.strerror or exc})") from None
     if len(data) != data_len:
-        raise _fail(path, "the file shrank while it was being read")
-    meta = {k: v for k, v in header["__metadata__"].items() if k != "sha256"}
-    digest = hashlib.sha256(_canonical({**header, "__metadata__": meta}))
-    digest.update(data)
-    if digest.hexdigest() != header["__metadata__"]["sha256"]:
-        raise _fail(path, "checksum mismatch: the file was changed or damaged after glassnet saved it")
+        raise fail(path, "the file shrank while it was being read")
+    verify_checksum(header, data, path)
     arrays = {}
     for name, (dtype, shape, begin, end) in specs.items():
-        arr = np.frombuffer(memoryview(data)[begin:end], dtype=_DTYPES[dtype]).reshape(shape)
+        arr = np.frombuffer(memoryview(data)[begin:end], dtype=DTYPES[dtype]).reshape(shape)
         if not np.isfinite(arr).all():
-            raise _fail(path, f"tensor {name!r} holds NaN or infinite values")
+            raise fail(path, f"tensor {name!r} holds NaN or infinite values")
         arrays[name] = arr
     net.freeze(*[name for name, flag in parsed["trainable"].items() if not flag])
     net.set_params({name: arrays[name] for name in net.params})

@@ -45,6 +45,7 @@ inputs and Novikoff's bound (R/γ)² on the number of updates (see :func:`noviko
 from __future__ import annotations
 
 import hashlib
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -248,8 +249,9 @@ class Perceptron:
         """
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
             raise ConfigError(f"epochs must be an integer ≥ 1; got {epochs!r}")
-        if isinstance(learning_rate, bool) or not np.isfinite(learning_rate) or learning_rate <= 0:
-            raise ConfigError(f"learning_rate must be a number > 0; got {learning_rate!r}")
+        if (isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real)
+                or not np.isfinite(learning_rate) or learning_rate <= 0):
+            raise ConfigError(f"learning_rate must be a finite number > 0; got {learning_rate!r}")
         if mode not in ("online", "batch"):
             raise ConfigError(f"mode must be 'online' or 'batch'; got {mode!r}")
         if normalized not in (False, True, "learnpn", "unit"):

@@ -10,18 +10,17 @@
   ``glassnet train`` stored in the model file (classes, standardisation).
 * Metrics, the confusion matrix and plain-text tables.
 * Output files: defaults that never overwrite, checks before any work is done, atomic text writes.
-* The Markdown reference of every subcommand (``docs/cli.md``), rendered from the parsers.
+
+The Markdown reference of every subcommand (``docs/cli.md``) is rendered by :mod:`._reference`.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import csv
 import gzip
 import io as _io
 import os
-import tempfile
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,12 +105,22 @@ def _check_X(X: np.ndarray, path: str, key: str = "X") -> np.ndarray:
     return X
 
 
+def check_data_file(path: str) -> None:
+    """Refuse, naming it, a data path that does not exist or is a folder (before any other check on DATA)."""
+    if os.path.isdir(path):
+        raise DataError(f"{path} is a folder; DATA must be a file (CSV, .npz or IDX)")
+    if not os.path.exists(path):
+        raise DataError(f"{path}: no such file")
+
+
 def load_data(paths: list[str], *, target: str | None, labels: str | None = None, features: str = "X",
               delimiter: str = ",", need_target: bool = True) -> Data:
     """Read DATA as given on the command line: one CSV/npz/IDX file, or an IDX images file and its labels."""
     if len(paths) > 2 or (len(paths) == 2 and labels):
         raise ConfigError(f"DATA takes one file, or an IDX images file and its labels file; got {len(paths)} "
                           f"paths{' and --labels' if labels else ''}")
+    for name in [*paths, *([labels] if labels else [])]:
+        check_data_file(name)
     path = paths[0]
     if len(paths) == 2 or labels or data_kind(path) == "idx":
         label_path = paths[1] if len(paths) == 2 else labels
@@ -371,73 +380,16 @@ def check_output(path: str, overwrite: bool, option: str = "-o/--output") -> Non
 
 
 def write_text(path: str, text: str, overwrite: bool) -> None:
-    """Write ``text`` atomically: a temporary file in the same folder, then ``os.replace``."""
+    """Write ``text`` (UTF-8) atomically with :func:`glassnet.io.atomic_write`, after :func:`check_output`."""
+    from ..io import atomic_write
+
     check_output(path, overwrite)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=f".{os.path.basename(path)}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, text)
 
 
-# ---------------------------------------------------------------- the reference (docs/cli.md)
-
-def _arg_row(action: argparse.Action) -> list[str] | None:
-    if isinstance(action, argparse._HelpAction) or action.help == argparse.SUPPRESS:
-        return None
-    if action.option_strings:
-        name = ", ".join(action.option_strings)
-        if action.nargs != 0:
-            metavar = action.metavar or action.dest.upper()
-            name += f" [{metavar}]" if action.nargs == "?" else f" {metavar}"
-    else:
-        name = action.metavar or action.dest
-        name += " …" if action.nargs in ("*", "+") else ""
-    text = (action.help or "").replace("|", "\\|").replace("%(default)s", str(action.default))
-    if action.choices and "{" not in text:
-        text += f" (one of: {', '.join(map(str, action.choices))})"
-    return [f"`{name}`", text]
-
-
-def render_reference(parser: argparse.ArgumentParser | None = None) -> str:
-    """Markdown for every subcommand: description, arguments and examples, straight from the parsers."""
-    from . import build_parser
-
-    parser = parser or build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    parts = []
-    for name, p in sub.choices.items():
-        rows = [r for r in map(_arg_row, p._actions) if r]
-        parts.append(f"## `glassnet {name}`\n\n{p.description}\n\n| argument | meaning |\n|---|---|\n" +
-                     "\n".join(f"| {a} | {b} |" for a, b in rows) + "\n")
-        if p.epilog:
-            parts.append(f"```\n{p.epilog.strip()}\n```\n")
-    return "\n".join(parts)
-
-
-BEGIN, END = "<!-- BEGIN GENERATED: glassnet.cli._common.render_reference -->", "<!-- END GENERATED -->"
-
-
-def update_reference(path: str) -> bool:
-    """Rewrite the generated part of ``path`` (between the markers); True if it changed."""
-    with open(path, encoding="utf-8") as fh:
-        text = fh.read()
-    head, rest = text.split(BEGIN, 1)
-    tail = rest.split(END, 1)[1]
-    new = f"{head}{BEGIN}\n\n{render_reference()}\n{END}{tail}"
-    if new != text:
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(new)
-    return new != text
-
-
-if __name__ == "__main__":   # python -m glassnet.cli._common docs/cli.md
+if __name__ == "__main__":   # the older spelling of: python -m glassnet.cli._reference docs/cli.md
     import sys
 
-    print("updated" if update_reference(sys.argv[1]) else "up to date", sys.argv[1])
+    from ._reference import main
+
+    sys.exit(main(sys.argv[1:]))

@@ -36,7 +36,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, default=100, metavar="N", help="the most epochs (default 100)")
     p.add_argument("--transfer", choices=("hardlim", "hardlims"), default="hardlim",
                    help="outputs 0/1 (hardlim, default) or −1/+1 (hardlims)")
-    p.add_argument("--learning-rate", type=float, default=1.0, metavar="ETA", help="η (default 1)")
+    p.add_argument("--learning-rate", "--lr", dest="learning_rate", type=float, default=1.0, metavar="ETA",
+                   help="η (default 1)")
     p.add_argument("--mode", choices=("online", "batch"), default="online")
     p.add_argument("--normalized", action="store_true", help="learnpn: use p/√(1+‖p‖²) in ΔW")
     p.add_argument("--no-bias", action="store_true", help="no bias: n = W p")
@@ -64,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import ConfigError
     from ..perceptron import Perceptron, encode_targets
 
+    if not 0 < args.learning_rate < float("inf"):
+        raise ConfigError(f"--learning-rate must be a positive number; got {args.learning_rate:g}")
     if args.example and args.data:
         raise ConfigError("give either DATA.csv or --example, not both")
     if args.example:

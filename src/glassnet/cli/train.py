@@ -81,11 +81,16 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     net.add_argument("--dtype", choices=("float64", "float32"), help="default float64")
     fit = p.add_argument_group("training")
     fit.add_argument("--optimizer", choices=optimizers.names(), help="default adam")
-    fit.add_argument("--lr", type=float, metavar="RATE", help="learning rate (default: the optimizer's)")
+    fit.add_argument("--lr", "--learning-rate", dest="lr", type=float, metavar="RATE",
+                     help="learning rate (default: the optimizer's)")
     fit.add_argument("--epochs", type=int, metavar="N", help="total epochs, counting resumed ones (default 30)")
     fit.add_argument("--batch-size", type=int, metavar="N", help="default 32")
     fit.add_argument("--seed", type=int, metavar="N",
                      help="seeds the split, the initial weights and the shuffling (default 0)")
+    fit.add_argument("--dask-scheduler", metavar="ADDRESS",
+                     help="train data-parallel on a Dask cluster: a scheduler address (tcp://host:8786) or local:N "
+                          "for N worker processes on this machine; each epoch is then one full-batch step "
+                          '(needs pip install "glassnet[dask]")')
     fit.add_argument("--early-stopping", type=int, nargs="?", const=5, metavar="PATIENCE",
                      help="stop when the validation loss has not improved for PATIENCE epochs (default 5) "
                           "and keep the best weights")
@@ -265,7 +270,8 @@ class _Run(training.Callback):
 
 
 def _epoch_line(epoch: int, total: int, logs: dict) -> str:
-    numbers = "  ".join(f"{k} {v:.4f}" for k, v in logs.items() if k != "lr")
+    numbers = "  ".join(f"{k} {v:.4f}" for k, v in logs.items()
+                        if k not in ("lr", "bytes_sent", "bytes_received", "seconds"))
     return f"epoch {epoch + 1:>{len(str(total))}}/{total}  {numbers}"
 
 
@@ -327,13 +333,18 @@ def run(args) -> int:
                   meta, args.quiet)
     callbacks = [cb for cb in (early, runner) if cb is not None]
     steps = -(-meta["n_train"] // s["batch_size"])
+    if args.dask_scheduler and args.batch_size is not None:
+        raise ConfigError("--dask-scheduler trains with full batches (one step per epoch); leave out --batch-size")
     if not args.quiet:
-        tty = sys.stdout.isatty() and importlib.util.find_spec("rich") is not None
+        tty = sys.stdout.isatty() and importlib.util.find_spec("rich") is not None and not args.dask_scheduler
         callbacks.append(_Bar(start, s["epochs"], steps) if tty else _EpochLines(start, s["epochs"]))
     began = time.perf_counter()
     try:
-        history = training.fit(net, Xtr, ytr, epochs=s["epochs"] - start, batch_size=s["batch_size"],
-                               optimizer=opt, validation_split=s["val_split"], callbacks=callbacks, verbose=0)
+        if args.dask_scheduler:
+            history = _fit_on_dask(args.dask_scheduler, net, Xtr, ytr, s, start, opt, callbacks)
+        else:
+            history = training.fit(net, Xtr, ytr, epochs=s["epochs"] - start, batch_size=s["batch_size"],
+                                   optimizer=opt, validation_split=s["val_split"], callbacks=callbacks, verbose=0)
     except DivergenceError as exc:
         kept = f"; the last checkpoint, {ckpt_path}, is intact" if os.path.exists(ckpt_path) else ""
         raise DivergenceError(f"{exc} Nothing was saved to {output}{kept}.") from exc
@@ -400,6 +411,19 @@ def _draw_plots(paths: dict, net, meta: dict, Xtr, ytr, Xte, yte) -> None:
                                                   path=paths["regions"]))
     for fig in figures:
         plt.close(fig)
+
+
+def _fit_on_dask(scheduler: str, net, Xtr, ytr, s: dict, start: int, opt, callbacks):
+    """Full-batch data-parallel training on a Dask cluster (glassnet.distributed): one step per epoch.
+
+    The validation rows are the last ``val_split`` of the training rows, as ``training.fit`` takes them.
+    """
+    from ..distributed import connect, fit_distributed
+    cut = len(ytr) - int(round(len(ytr) * s["val_split"]))
+    val = (Xtr[cut:], ytr[cut:]) if cut < len(ytr) else None
+    with connect(scheduler) as client:
+        return fit_distributed(net, Xtr[:cut], ytr[:cut], client=client, steps=s["epochs"] - start, optimizer=opt,
+                               callbacks=callbacks, validation_data=val)
 
 
 def _resume(ckpt, path: str, net, opt, meta: dict, s: dict) -> int:

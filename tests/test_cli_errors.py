@@ -1,0 +1,145 @@
+"""How ``glassnet`` fails: one line on stderr and a documented exit status, never a usage block or a traceback.
+
+* usage errors (argparse): ``glassnet CMD: error: … (see 'glassnet CMD --help')``, exit 2;
+* errors glassnet raises on purpose and OS errors: ``glassnet: error: …``, exit 1;
+* bugs: ``glassnet: internal error: TYPE: … (rerun with --debug for the traceback)``, exit 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from glassnet import io
+from glassnet.cli import build_parser, main
+from glassnet.cli import info as info_cmd
+from glassnet.errors import DataError
+
+
+def run(capsys, *argv):
+    """``(exit status, stdout, stderr)`` of ``glassnet ARGV``, SystemExit included."""
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("argv, command, fragment", [
+    (["perceptron", "--example", "foo"], "glassnet perceptron", "argument --example: invalid choice: 'foo'"),
+    (["train", "--epochs", "abc"], "glassnet train", "argument --epochs: invalid int value: 'abc'"),
+    (["train", "--no-such-option"], "glassnet train", "unrecognized arguments: --no-such-option"),
+    (["explain"], "glassnet explain", "the following arguments are required"),
+    (["predict"], "glassnet predict", "the following arguments are required"),
+    (["no-such-command"], "glassnet", "invalid choice: 'no-such-command'"),
+    (["--no-such-option"], "glassnet", "unrecognized arguments: --no-such-option"),
+])
+def test_a_usage_error_is_one_line_and_exit_2(capsys, argv, command, fragment):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1, err                                  # not the 10–14 line usage block
+    assert lines[0].startswith(f"{command}: error: ") and fragment in lines[0], lines[0]
+    assert lines[0].endswith(f"(see '{command} --help')")
+
+
+def test_help_still_prints_the_whole_usage(capsys):
+    code, out, err = run(capsys, "train", "--help")
+    assert code == 0 and err == ""
+    assert "usage: glassnet train" in out and "--learning-rate" in out and len(out.splitlines()) > 20
+
+
+def _boom(args):
+    raise ZeroDivisionError("float division by zero\n(a second line)")
+
+
+def test_an_unexpected_exception_is_one_line_naming_its_type(capsys, monkeypatch):
+    monkeypatch.setattr(info_cmd, "run", _boom)               # read by add_parser when main builds the parser
+    code, out, err = run(capsys, "info", "model.safetensors")
+    assert code == 1 and out == ""
+    assert err.splitlines() == ["glassnet: internal error: ZeroDivisionError: float division by zero (a second "
+                                "line) (rerun with --debug for the traceback)"]
+
+
+@pytest.mark.parametrize("where", [["--debug", "info", "m"], ["info", "m", "--debug"]])
+def test_debug_shows_the_real_exception(capsys, monkeypatch, where):
+    monkeypatch.setattr(info_cmd, "run", _boom)
+    with pytest.raises(ZeroDivisionError, match="float division by zero"):
+        main(where)
+
+
+def test_errors_raised_on_purpose_stay_plain_errors(capsys, monkeypatch):
+    def refuse(args):
+        raise DataError("m: has 3 feature column(s); the model takes 4")
+
+    monkeypatch.setattr(info_cmd, "run", refuse)
+    code, out, err = run(capsys, "info", "m")
+    assert code == 1 and err.splitlines() == ["glassnet: error: m: has 3 feature column(s); the model takes 4"]
+
+
+# ---------------------------------------------------------------- a missing data file
+
+@pytest.mark.parametrize("extra", [[], ["--target", "y"]])
+def test_a_missing_data_file_is_named_before_the_target_is_asked_for(tmp_path, capsys, extra):
+    missing = tmp_path / "nonexistent.csv"
+    code, out, err = run(capsys, "train", missing, *extra)
+    assert code == 1
+    assert err.splitlines() == [f"glassnet: error: {missing}: no such file"]   # not "give --target … none found"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_as_data_is_refused(tmp_path, capsys):
+    code, out, err = run(capsys, "train", tmp_path, "--target", "y")
+    assert code == 1 and err.splitlines() == [f"glassnet: error: {tmp_path} is a folder; DATA must be a file "
+                                              "(CSV, .npz or IDX)"]
+
+
+def test_a_missing_labels_file_is_named(tmp_path, capsys):
+    from glassnet.datasets import write_idx
+
+    write_idx(tmp_path / "img.idx3-ubyte", np.zeros((4, 2, 2), dtype=np.uint8))
+    code, out, err = run(capsys, "train", tmp_path / "img.idx3-ubyte", "--labels", tmp_path / "nope.idx1-ubyte")
+    assert code == 1 and err.splitlines() == [f"glassnet: error: {tmp_path / 'nope.idx1-ubyte'}: no such file"]
+
+
+# ---------------------------------------------------------------- --lr and --learning-rate
+
+def test_both_spellings_of_the_learning_rate_in_both_commands():
+    parser = build_parser()
+    for spelling in ("--lr", "--learning-rate"):
+        assert parser.parse_args(["train", spelling, "0.25"]).lr == 0.25
+        assert parser.parse_args(["perceptron", spelling, "0.25"]).learning_rate == 0.25
+
+
+def _line_csv(path):
+    x = np.linspace(-1.0, 1.0, 40)
+    rows = ["x,y", *(f"{a:.6f},{2.0 * a + 0.5:.6f}" for a in x)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_train_learning_rate_is_the_same_option_as_lr(tmp_path, capsys):
+    data = _line_csv(tmp_path / "line.csv")
+    common = ["train", data, "--target", "y", "--task", "regress", "--layers", "none", "--optimizer", "sgd",
+              "--epochs", "2", "-q"]
+    models = {}
+    for name, option, rate in (("a", "--lr", "0.05"), ("b", "--learning-rate", "0.05"), ("c", "--lr", "0.2")):
+        models[name] = tmp_path / f"{name}.safetensors"
+        code, out, err = run(capsys, *common, option, rate, "-o", models[name])
+        assert code == 0, err
+    weights = {name: io.load(path).params["W1"] for name, path in models.items()}
+    assert io.info(models["b"])["training"]["settings"]["lr"] == 0.05
+    np.testing.assert_array_equal(weights["a"], weights["b"])
+    assert not np.array_equal(weights["a"], weights["c"])        # the option is really the learning rate
+
+
+def test_perceptron_lr_is_the_same_option_as_learning_rate(capsys):
+    outputs = []
+    for option in ("--learning-rate", "--lr"):
+        code, out, err = run(capsys, "perceptron", "--example", "and", option, "0.5")
+        assert code == 0, err
+        outputs.append(out)
+    assert outputs[0] == outputs[1] and "η = 0.5" in outputs[0]
+    code, out, err = run(capsys, "perceptron", "--example", "and", "--lr", "0")
+    assert code == 1 and err.splitlines() == ["glassnet: error: --learning-rate must be a positive number; got 0"]
