@@ -74,3 +74,21 @@ def test_renders_and_cli(capsys):
     assert main(["explain", "conv"]) == 0
     out = capsys.readouterr().out
     assert "the winner takes the whole gradient" in out and max(map(len, out.splitlines())) <= 100
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"image": [[1, 2, np.nan], [0, 1, 2], [1, 1, 1]]}, r"image contains nan at row 0, column 2"),
+    ({"image": [[1, 2], [3]]}, r"image could not be read"),
+    ({"image": [1, 2, 3]}, r"image must be a 2-D array"),
+    ({"kernel": [[1, np.inf], [0, 1]]}, r"kernel contains inf"),
+    ({"kernel": "abc"}, r"kernel could not be read"),
+    ({"bias": np.nan}, r"bias must be a finite number; got nan"),
+    ({"bias": True}, r"bias must be a finite number; got True"),
+    ({"bias": "1"}, r"bias must be a finite number"),
+    ({"targets": [0, 0, np.nan, 0]}, r"targets contains nan"),
+    ({"targets": [0, 0, 0]}, r"targets must hold 4 values, one per pooled output \(2×2\); got 3"),
+    ({"digits": 0}, r"digits must be a whole number ≥ 1"),
+])
+def test_bad_arguments_name_themselves(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        explain_conv(**kwargs)

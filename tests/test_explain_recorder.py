@@ -1,13 +1,16 @@
 """The recorder records the engine's own values, and those values are right.
 
-Two oracles: PyTorch autograd on the same weights (every differentiable activation,
-every loss), and the printed formulas themselves — every step's formula with the
-numbers put in must evaluate to the value printed beside it.
+Two oracles: PyTorch on the same weights (autograd for every differentiable activation
+and loss; ``torch.nn.functional`` with ``reduction='none'`` for each output's share of
+the error, ``E_k``), and the printed formulas themselves — every step's formula with
+the numbers put in must evaluate to the value printed beside it. Saturated outputs
+(exactly 0 or 1) and huge values must be explained too, with the engine's numbers.
 """
 
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 
 from glassnet import Dense, Network, activations, losses
 from glassnet.explain import explain, record
@@ -46,9 +49,9 @@ def _case(hidden_act, loss, seed, n=1, order="simultaneous"):
     return net, X, y
 
 
-def _torch(net, X, y):
+def _torch_forward(net, X):
     params = {k: torch.tensor(v, requires_grad=True) for k, v in net.get_params().items()}
-    a = torch.tensor(X)
+    a = torch.tensor(np.asarray(X, dtype=np.float64))
     nets, outs = [], []
     for k, layer in enumerate(net.layers, start=1):
         z = a @ params[f"W{k}"].T + params[f"b{k}"]
@@ -56,9 +59,45 @@ def _torch(net, X, y):
         a = TORCH_ACT[layer.activation.name](z)
         nets.append(z)
         outs.append(a)
-    E = TORCH_LOSS[net.loss.name](a, torch.tensor(y))
+    return nets, outs, params
+
+
+def _torch(net, X, y):
+    nets, outs, params = _torch_forward(net, X)
+    E = TORCH_LOSS[net.loss.name](outs[-1], torch.tensor(y))
     E.backward()
     return E, nets, outs, params
+
+
+def _torch_error_shares(loss, net_last, out_last, y) -> np.ndarray:
+    """Each output's share E_k of the per-sample loss, element by element (reduction='none').
+
+    The cross-entropies are taken from ``net`` (sigmoid / softmax fused in), as
+    PyTorch's stable forms: that is also what the engine computes.
+    """
+    t = torch.tensor(np.asarray(y, dtype=np.float64))
+    K = t.shape[1]
+    with torch.no_grad():
+        if loss == "total_error":
+            shares = 0.5 * F.mse_loss(out_last, t, reduction="none")
+        elif loss == "mse":
+            shares = F.mse_loss(out_last, t, reduction="none") / K
+        elif loss == "binary_crossentropy":
+            shares = F.binary_cross_entropy_with_logits(net_last, t, reduction="none") / K
+        else:
+            shares = -t * F.log_softmax(net_last, dim=1)
+            # the elements of F.cross_entropy's per-sample loss
+            torch.testing.assert_close(shares.sum(dim=1), F.cross_entropy(net_last, t, reduction="none"))
+    return shares.numpy()
+
+
+def _assert_error_shares_match_torch(e, net, X, y):
+    nets, outs, _ = _torch_forward(net, X)
+    shares = _torch_error_shares(net.loss.name, nets[-1].detach(), outs[-1].detach(), y)
+    K = net.output_shape[0]
+    ours = np.array([e.step(f"E_o{k + 1}").value for k in range(K)])
+    np.testing.assert_allclose(ours, shares[0], rtol=1e-12, atol=1e-300)
+    assert e.step("E_total").value == pytest.approx(float(shares[0].sum()), rel=1e-12)
 
 
 @pytest.mark.parametrize("loss", sorted(TORCH_LOSS))
@@ -102,9 +141,8 @@ def test_every_printed_formula_computes_its_printed_value(act, loss):
         assert evaluate(s.substituted) == pytest.approx(s.value, rel=1e-9, abs=1e-12), (s.quantity, s.substituted)
         checked += 1
     assert checked > 30
-    # the per-output errors add up to the engine's E_total
-    K = net.output_shape[0]
-    assert sum(e.step(f"E_o{k + 1}").value for k in range(K)) == pytest.approx(e.step("E_total").value, rel=1e-12)
+    # each output's share of the error, and their sum E_total, are PyTorch's per-element losses
+    _assert_error_shares_match_torch(e, net, X, y)
 
 
 def test_chain_rule_factors_adapt_to_activation_and_loss():
@@ -138,3 +176,64 @@ def test_sequential_order_trains_each_layer_before_the_one_below():
     # the signal reaching layer 2 went through layer 3's *new* weights
     np.testing.assert_allclose(below.dout, top.delta @ top.W_new, rtol=1e-14)
     np.testing.assert_array_equal(top.W_new, top.W - 0.2 * top.dW)
+
+
+# ----------------------------------------------------------- saturated outputs and huge values
+
+
+def _saturated(loss):
+    """Weights of ±40 on inputs of 10: every output net is thousands, so sigmoid and softmax give exactly 0 or 1."""
+    out_act = OUTPUT_FOR.get(loss, "sigmoid")
+    W1 = [[40.0, -40.0], [-40.0, 40.0], [40.0, 40.0]]
+    W2 = [[40.0, -40.0, 40.0], [-40.0, 40.0, -40.0], [40.0, 40.0, -40.0]]
+    net = Network([Dense(3, "identity", W=W1, b=[0.0] * 3), Dense(3, out_act, W=W2, b=[0.0] * 3)],
+                  loss=loss, input_shape=2)
+    X = np.array([[10.0, -5.0]])
+    y = np.array([[0.0, 1.0, 0.0]]) if loss == "categorical_crossentropy" else np.array([[0.3, 0.9, 0.1]])
+    return net, X, y
+
+
+@pytest.mark.parametrize("loss", sorted(TORCH_LOSS))
+def test_saturated_outputs_are_explained_with_pytorchs_error_shares(loss):
+    net, X, y = _saturated(loss)
+    out = net.forward(X)
+    assert np.all((out == 0) | (out == 1)), out           # ln(0) on the printed formula: no longer evaluated
+    e = explain(net, X, y, learning_rate=0.1)
+    _assert_error_shares_match_torch(e, net, X, y)
+    assert all(np.isfinite(e.step(f"E_o{k}").value) for k in (1, 2, 3))
+    assert e.step("E_total").value == record(net, X, y, 0.1).loss_before
+    assert "E_o1 = " in str(e) and "<math" in e._repr_html_() and "E_{" in e._repr_markdown_()
+    if loss in OUTPUT_FOR:                                 # fused: computed from net, and the note says so
+        assert "computed from net" in str(e)
+
+
+@pytest.mark.parametrize("scale", [1e150, 1e200])
+@pytest.mark.parametrize("loss", ["total_error", "mse"])
+def test_huge_values_are_explained_even_when_the_error_overflows(loss, scale):
+    net = Network([Dense(2, "identity", W=[[scale, 1.0], [1.0, 1.0]], b=[0.0, 0.0]),
+                   Dense(2, "identity", W=[[1.0, 0.0], [0.0, 1.0]], b=[0.0, 0.0])], loss=loss, input_shape=2)
+    X, y = np.array([[1.0, 2.0]]), np.array([[0.1, 0.2]])
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = explain(net, X, y, learning_rate=0.1)
+        text = str(e)
+    _assert_error_shares_match_torch(e, net, X, y)        # (1e200)² overflows to inf in both
+    assert np.isinf(e.step("E_o1").value) == (scale == 1e200)
+    line = next(row for row in text.splitlines() if row.startswith("E_o1 = "))
+    assert line.endswith("= inf") == (scale == 1e200), line
+    assert "E_total⁺ = inf" in text                       # the step overshoots: said, not hidden
+    assert ("up from 5e+299" in text) == (scale == 1e150) and ("was inf" in text) == (scale == 1e200)
+
+
+def test_a_loss_without_per_output_terms_is_explained_by_its_total():
+    log_cosh = losses.Loss("log_cosh", per_sample=lambda o, t: np.log(np.cosh(o - t)).sum(axis=1),
+                           grad=lambda o, t: np.tanh(o - t), formula="E = Σ ln cosh(out − target)")
+    assert log_cosh.terms is None
+    net = Network([Dense(2, "tanh"), Dense(2, "identity")], loss=log_cosh, input_shape=2, seed=4)
+    X, y = np.array([[0.5, -1.0]]), np.array([[0.2, 0.7]])
+    e = explain(net, X, y, learning_rate=0.1)
+    _, outs, _ = _torch_forward(net, X)
+    assert e.step("E_total").value == pytest.approx(torch.log(torch.cosh(outs[-1] - torch.tensor(y))).sum().item(),
+                                                    rel=1e-12)
+    with pytest.raises(KeyError):
+        e.step("E_o1")
+    assert "only its total is shown" in str(e)

@@ -110,3 +110,49 @@ def test_numbers_use_the_minus_sign_and_significant_digits():
     assert format_number(-0.0380982365) == "−0.0380982365"
     assert format_number(3.51085481225e-05, 6) == "0.0000351085"
     assert re.fullmatch(r"1\.5e\+?0?20", format_number(1.5e20).replace("−", "-"))
+
+
+@pytest.mark.parametrize("digits", [0, -3, 2.5, True, "9", None])
+def test_digits_must_be_a_whole_number_of_at_least_one(digits):
+    net = Network([Dense(2, "tanh")], input_shape=2, seed=0)
+    with pytest.raises(ConfigError, match=r"digits must be a whole number ≥ 1.*got"):
+        explain(net, np.ones((1, 2)), np.ones((1, 2)), 0.1, digits=digits)
+
+
+@pytest.mark.parametrize("rate", [True, False, float("nan"), float("inf"), 0, -0.5, "0.5", None])
+def test_learning_rate_must_be_a_finite_positive_number(rate):
+    net = Network([Dense(2, "tanh")], input_shape=2, seed=0)
+    with pytest.raises(ConfigError, match=r"learning_rate must be a finite positive number"):
+        explain(net, np.ones((1, 2)), np.ones((1, 2)), rate)
+    assert explain(net, np.ones((1, 2)), np.ones((1, 2)), np.float32(0.25)).step("w1⁺").value is not None
+
+
+def test_both_views_write_the_update_rule_network_step_applies():
+    from glassnet.explain.steps import update_formula
+    net = Network([Dense(2, "sigmoid"), Dense(1, "identity")], input_shape=2, seed=1)
+    X, y = np.array([[0.3, -0.2]]), np.array([[0.5]])
+    scalar = explain(net, X, y, 0.5)
+    matrix = explain(net, X, y, 0.5, view="matrix")
+    assert update_formula("w1", "E_total") == "w1 − η · ∂E_total/∂w1"
+    assert scalar.step("w1⁺").formula == "w1 − η · ∂E_total/∂w1"
+    assert matrix.step("W⁽1⁾⁺").formula == "W⁽1⁾ − η · ∂E/∂W⁽1⁾"
+    # θ ← θ − η ∂E/∂θ, worked by hand from the printed gradient, is what the engine's step gave
+    W1 = net.get_params()["W1"]
+    np.testing.assert_allclose(matrix.step("W⁽1⁾⁺").value, W1 - 0.5 * matrix.step("∂E/∂W⁽1⁾").value, rtol=0, atol=0)
+    assert scalar.step("w1⁺").value == W1[0, 0] - 0.5 * scalar.step("∂E_total/∂w1").value
+
+
+def test_softmax_steps_refuse_a_formula_they_cannot_write_out():
+    import dataclasses
+
+    from glassnet import activations
+    from glassnet.explain.steps import jacobian_step, softmax_value_step
+    softmax = activations.get("softmax")
+    assert softmax_value_step(softmax, "o1", ["o1", "o2"], [0.5, -0.5], 9, "out_o1", 0.73).formula == \
+        "e^(net_o1) / (e^(net_o1) + e^(net_o2))"
+    other = dataclasses.replace(softmax, formula="out_k = e^(net_k) / Z")
+    with pytest.raises(ConfigError, match=r"no sum matching .*Use the matrix view"):
+        softmax_value_step(other, "o1", ["o1", "o2"], [0.5, -0.5], 9, "out_o1", 0.73)
+    other = dataclasses.replace(softmax, derivative_formula="∂out_k/∂net_j = J_kj")
+    with pytest.raises(ConfigError, match=r"has no 'out_k'"):
+        jacobian_step(other, "o1", "o2", 0.7, 0.3, 9, -0.21)

@@ -89,3 +89,10 @@ def test_bad_toml_is_reported(tmp_path):
     (tmp_path / "a.toml").write_text("inputs = [1, 2\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="a.toml: not valid TOML"):
         load_spec(tmp_path / "a.toml")
+
+
+def test_a_missing_spec_file_is_one_line(tmp_path):
+    path = tmp_path / "missing.json"
+    with pytest.raises(ConfigError) as info:
+        load_spec(path)
+    assert str(info.value) == f"{path}: no such file"

@@ -318,3 +318,62 @@ def test_user_loss_trains_and_passes_gradcheck(rng):
     for _ in range(300):
         net.train_step(X, y, learning_rate=0.5)
     assert net.loss_value(X, y) < 0.5 * first
+
+
+# ----------------------------------------------------------- each output's share of the loss
+
+
+def torch_terms(name: str, o: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    """PyTorch's per-element losses (reduction='none'), scaled as each loss reduces over the K outputs."""
+    if name == "total_error":
+        return 0.5 * F.mse_loss(o, t, reduction="none")
+    if name == "mse":
+        return F.mse_loss(o, t, reduction="none") / o.shape[1]
+    if name == "binary_crossentropy":
+        return F.binary_cross_entropy(o, t, reduction="none") / o.shape[1]
+    return -t * torch.log(o)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_terms_are_torchs_per_element_losses_and_sum_to_the_value(name, rng):
+    out, target = batch(name, rng)
+    loss = losses.get(name)
+    terms = loss.terms(out, target)
+    assert terms.shape == (N, K)
+    np.testing.assert_allclose(terms, torch_terms(name, torch.from_numpy(out), torch.from_numpy(target)).numpy(),
+                               rtol=1e-13)
+    assert loss.value(out, target) == pytest.approx(torch_loss(name, torch.from_numpy(out), torch.from_numpy(target),
+                                                               None).item(), rel=1e-13)
+
+
+@pytest.mark.parametrize("scale", list(NETS))
+@pytest.mark.parametrize("name", ["binary_crossentropy", "categorical_crossentropy"])
+def test_fused_terms_from_net_match_torch(name, scale, rng):
+    net = NETS[scale](rng)
+    loss = losses.get(name)
+    z = torch.from_numpy(net)
+    if name == "binary_crossentropy":
+        target = rng.uniform(size=(N, K))
+        ref = F.binary_cross_entropy_with_logits(z, torch.from_numpy(target), reduction="none") / K
+    else:
+        target = rng.dirichlet(np.ones(K), size=N)
+        ref = -torch.from_numpy(target) * F.log_softmax(z, dim=1)
+        torch.testing.assert_close(ref.sum(dim=1), F.cross_entropy(z, torch.from_numpy(target), reduction="none"))
+    terms = loss.terms_from_net(net, target)
+    assert np.all(np.isfinite(terms))
+    np.testing.assert_allclose(terms, ref.numpy(), rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("name", ["binary_crossentropy", "categorical_crossentropy"])
+def test_terms_of_saturated_outputs_are_finite_at_the_log_floor(name, dtype):
+    out = np.array([[1.0, 0.0, 0.0]], dtype=dtype)                     # a sigmoid/softmax that saturated
+    target = np.array([[0.0, 1.0, 0.0]], dtype=dtype)
+    terms = losses.get(name).terms(out, target)
+    floor = 1e-37 if dtype == np.float32 else 1e-300
+    big = -np.log(np.array(floor, dtype=dtype))                        # −ln of the floor: 690.8 / 85.2
+    expected = [big, big, 0] if name == "binary_crossentropy" else [0, big, 0]
+    K_ = 3 if name == "binary_crossentropy" else 1
+    assert terms.dtype == dtype and np.all(np.isfinite(terms))
+    np.testing.assert_allclose(terms[0], np.array(expected) / K_, rtol=1e-6)
+    assert losses.get(name).value(out, target) == pytest.approx(float(terms.sum()), rel=1e-6)

@@ -60,6 +60,14 @@ class Loss:
         that loss averages over the K outputs.
     per_sample_from_net : callable ``(net, target) -> (n,)`` or None
         The fused loss value, computed stably from the pre-activation.
+    terms : callable ``(out, target) -> (n, K)`` or None
+        Each output's share of the per-sample loss, ``E_ik`` with ``Σ_k E_ik = L_i``
+        (the explanation shows them as ``E_o1, E_o2, …``). The built-in losses define
+        ``per_sample`` as its row sum, so the formula is written once; a loss without
+        it is still trained and explained, but by its total only.
+    terms_from_net : callable ``(net, target) -> (n, K)`` or None
+        The same shares of the fused loss, from the pre-activation; the built-ins
+        define ``per_sample_from_net`` as its row sum.
     """
 
     name: str
@@ -72,6 +80,8 @@ class Loss:
     fused_with: str | None = None
     per_sample_from_net: Callable[[Array, Array], Array] | None = None
     fused_formula: str = ""
+    terms: Callable[[Array, Array], Array] | None = None
+    terms_from_net: Callable[[Array, Array], Array] | None = None
 
     # -- reductions over the batch -------------------------------------------------
     @staticmethod
@@ -146,8 +156,24 @@ def _log(x: Array) -> Array:
     return np.log(np.maximum(x, _floor(x)))
 
 
-def _bce(out: Array, target: Array) -> Array:
-    return -(target * _log(out) + (1 - target) * _log(1 - out)).mean(axis=-1)
+def _row_sum(terms: Callable[[Array, Array], Array]) -> Callable[[Array, Array], Array]:
+    """The per-sample loss ``L_i = Σ_k E_ik`` from a per-output ``terms`` function."""
+    def per_sample(a: Array, target: Array) -> Array:
+        t = terms(a, target)
+        return t.reshape(t.shape[0], -1).sum(axis=1)
+    return per_sample
+
+
+def _sse_terms(out: Array, target: Array) -> Array:
+    return 0.5 * (target - out) ** 2
+
+
+def _mse_terms(out: Array, target: Array) -> Array:
+    return (target - out) ** 2 / _flat(out).shape[1]
+
+
+def _bce_terms(out: Array, target: Array) -> Array:
+    return -(target * _log(out) + (1 - target) * _log(1 - out)) / out.shape[-1]
 
 
 def _bce_grad(out: Array, target: Array) -> Array:
@@ -156,16 +182,20 @@ def _bce_grad(out: Array, target: Array) -> Array:
     return (-target / o + (1 - target) / q) / out.shape[-1]
 
 
-def _bce_from_net(net: Array, target: Array) -> Array:
+def _bce_terms_from_net(net: Array, target: Array) -> Array:
     # −[t log σ(z) + (1−t) log(1−σ(z))] = max(z, 0) − z t + log(1 + e^−|z|)
-    return (np.maximum(net, 0) - net * target + np.log1p(exp_nonpositive(-np.abs(net)))).mean(axis=-1)
+    return (np.maximum(net, 0) - net * target + np.log1p(exp_nonpositive(-np.abs(net)))) / net.shape[-1]
 
 
-def _cce_from_net(net: Array, target: Array) -> Array:
-    # −Σ_k t_k log softmax(z)_k = Σ_k t_k (logsumexp(z) − z_k)
+def _cce_terms(out: Array, target: Array) -> Array:
+    return -(target * _log(out))
+
+
+def _cce_terms_from_net(net: Array, target: Array) -> Array:
+    # −t_k log softmax(z)_k = t_k (logsumexp(z) − z_k)
     m = net.max(axis=-1, keepdims=True)
     lse = m + np.log(exp_nonpositive(net - m).sum(axis=-1, keepdims=True))
-    return (target * (lse - net)).sum(axis=-1)
+    return target * (lse - net)
 
 
 def _flat(a: Array) -> Array:
@@ -185,45 +215,51 @@ def register(loss: Loss) -> Loss:
 
 total_error = register(Loss(
     "total_error",
-    per_sample=lambda out, target: 0.5 * ((target - out) ** 2).reshape(out.shape[0], -1).sum(axis=1),
+    per_sample=_row_sum(_sse_terms),
     grad=lambda out, target: out - target,
     formula="E = Σ ½ (target − out)²",
     derivative_formula="−(target − out)",
     latex=r"E = \sum \tfrac{1}{2}(\mathrm{target} - \mathrm{out})^2",
     derivative_latex=r"-(\mathrm{target} - \mathrm{out})",
+    terms=_sse_terms,
 ))
 mse = register(Loss(
     "mse",
-    per_sample=lambda out, target: ((target - out) ** 2).reshape(out.shape[0], -1).mean(axis=1),
+    per_sample=_row_sum(_mse_terms),
     grad=lambda out, target: 2 * (out - target) / _flat(out).shape[1],
     formula="E = (1/K) Σ (target − out)²",
     derivative_formula="−2 (target − out) / K",
     latex=r"E = \frac{1}{K}\sum (\mathrm{target} - \mathrm{out})^2",
     derivative_latex=r"-\frac{2}{K}(\mathrm{target} - \mathrm{out})",
+    terms=_mse_terms,
 ))
 binary_crossentropy = register(Loss(
     "binary_crossentropy",
-    per_sample=_bce,
+    per_sample=_row_sum(_bce_terms),
     grad=_bce_grad,
     formula="E = −(1/K) Σ [target ln(out) + (1 − target) ln(1 − out)]",
     derivative_formula="(−target/out + (1 − target)/(1 − out)) / K",
     latex=r"E = -\frac{1}{K}\sum [t \ln o + (1-t)\ln(1-o)]",
     derivative_latex=r"\frac{1}{K}\left(-\frac{t}{o} + \frac{1-t}{1-o}\right)",
     fused_with="sigmoid",
-    per_sample_from_net=_bce_from_net,
+    per_sample_from_net=_row_sum(_bce_terms_from_net),
     fused_formula="(out − target) / K",
+    terms=_bce_terms,
+    terms_from_net=_bce_terms_from_net,
 ))
 categorical_crossentropy = register(Loss(
     "categorical_crossentropy",
-    per_sample=lambda out, target: -(target * _log(out)).sum(axis=-1),
+    per_sample=_row_sum(_cce_terms),
     grad=lambda out, target: -target / np.maximum(out, _floor(out)),
     formula="E = −Σ target ln(out)",
     derivative_formula="−target / out",
     latex=r"E = -\sum t \ln o",
     derivative_latex=r"-\frac{t}{o}",
     fused_with="softmax",
-    per_sample_from_net=_cce_from_net,
+    per_sample_from_net=_row_sum(_cce_terms_from_net),
     fused_formula="out − target",
+    terms=_cce_terms,
+    terms_from_net=_cce_terms_from_net,
 ))
 
 _ALIASES = {"sse": "total_error", "squared_error": "mse", "mean_squared_error": "mse",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ..errors import ConfigError
 from .convolution import explain_conv
-from .record import Explanation, Section, Step, Table, format_number
+from .record import Explanation, Section, Step, Table, check_digits, format_number
 from .recorder import Trace, record
 from .seed import (PUBLISHED, PUBLISHED_LONG_RUN, SEED_LEARNING_RATE, SEED_X, SEED_Y, TrainingRun,
                    seed_network, seed_summary, train)
@@ -45,7 +45,7 @@ def explain(network, X, y, learning_rate: float = 0.5, view: str = "scalar", not
     order : "simultaneous" or "sequential"
         The update order (see :meth:`glassnet.Network.train_step`).
     digits : int
-        Significant digits shown.
+        Significant digits shown (a whole number ≥ 1).
 
     Returns
     -------
@@ -55,6 +55,7 @@ def explain(network, X, y, learning_rate: float = 0.5, view: str = "scalar", not
         raise ConfigError(f"view must be one of {', '.join(VIEWS)}; got {view!r}")
     if notation not in NOTATIONS:
         raise ConfigError(f"notation must be one of {', '.join(NOTATIONS)}; got {notation!r}")
+    digits = check_digits(digits)
     trace = record(network, X, y, learning_rate, order=order)
     if view == "scalar":
         from .scalar import scalar_sections

@@ -20,7 +20,9 @@ from ..errors import ConfigError
 from ..network import Network
 from .formula import number_text
 from .record import Explanation, Section, Table
-from .steps import activation_steps, derivative_step, loss_derivative, make_step, product, total
+from ..validation import as_float_array
+from .record import check_digits
+from .steps import derivative_formula, formula_step, make_step, product, total, value_formula
 
 DEFAULT_IMAGE = [[1, 2, 0, 1, 3],
                  [0, 1, 3, 2, 1],
@@ -40,14 +42,20 @@ def explain_conv(image=None, kernel=None, bias: float = 0.0, activation="identit
         At most 9×9, so every cell keeps a one-digit name (``x_34``).
     kernel : 2-D array-like, default ``[[1, −1], [0.5, 2]]``
     bias : float
+        Finite.
     activation : name of the convolution's activation (default identity)
     targets : array-like for the pooled outputs, default zeros
+        One finite value per pooled output (read row by row).
     loss : the loss on the pooled outputs (default total_error)
     """
     from ..layers import Conv2D, Flatten, MaxPool2D
 
-    x = np.asarray(DEFAULT_IMAGE if image is None else image, dtype=np.float64)
-    k = np.asarray(DEFAULT_KERNEL if kernel is None else kernel, dtype=np.float64)
+    check_digits(digits)
+    x = as_float_array(DEFAULT_IMAGE if image is None else image, "image", min_ndim=1)
+    k = as_float_array(DEFAULT_KERNEL if kernel is None else kernel, "kernel", min_ndim=1)
+    if isinstance(bias, bool) or not isinstance(bias, (int, float, np.integer, np.floating)) or not np.isfinite(bias):
+        raise ConfigError(f"bias must be a finite number; got {bias!r}")
+    bias = float(bias)
     if x.ndim != 2 or not (2 <= x.shape[0] <= 9 and 2 <= x.shape[1] <= 9):
         raise ConfigError(f"image must be a 2-D array between 2×2 and 9×9; got shape {x.shape}")
     if k.ndim != 2 or k.shape[0] > x.shape[0] or k.shape[1] > x.shape[1]:
@@ -61,7 +69,13 @@ def explain_conv(image=None, kernel=None, bias: float = 0.0, activation="identit
     pool = MaxPool2D(2)
     net = Network([conv, pool, Flatten()], loss=loss, input_shape=(1, H, W))
     Po, Qo = pool.output_shape[1:]
-    y = np.zeros((1, Po * Qo)) if targets is None else np.asarray(targets, dtype=np.float64).reshape(1, -1)
+    if targets is None:
+        y = np.zeros((1, Po * Qo))
+    else:
+        y = as_float_array(targets, "targets", min_ndim=1).reshape(1, -1)
+        if y.size != Po * Qo:
+            raise ConfigError(f"targets must hold {Po * Qo} values, one per pooled output ({Po}×{Qo}); "
+                              f"got {y.size}")
     E, grads = net.gradients(x.reshape(1, 1, H, W), y)     # the engine's forward and backward pass
 
     cells = lambda a, b: f"{a + 1}{b + 1}"  # noqa: E731  (1-based names: x_11 is the top-left pixel)
@@ -83,9 +97,9 @@ def explain_conv(image=None, kernel=None, bias: float = 0.0, activation="identit
                                    + f" + {number_text(bias, digits)}", float(conv.net[0, 0, p, q])))
             if conv.activation.name != "identity":
                 u = cells(p, q)
-                steps.append(activation_steps(conv.activation, {"net": f"net_{u}", "out": f"out_{u}"},
-                                              {"net": float(conv.net[0, 0, p, q])}, digits, f"out_{u}",
-                                              float(conv.out[0, 0, p, q])))
+                steps.append(formula_step(f"out_{u}", value_formula(conv.activation),
+                                          {"net": f"net_{u}", "out": f"out_{u}"}, {"net": float(conv.net[0, 0, p, q])},
+                                          digits, float(conv.out[0, 0, p, q])))
     note = [] if conv.activation.name != "identity" else ["The activation is the identity, so out_pq = net_pq."]
     sections.append(Section(f"Convolution: {Ho}×{Wo} cells, {kh * kw} multiply-adds each", steps, note))
 
@@ -109,9 +123,10 @@ def explain_conv(image=None, kernel=None, bias: float = 0.0, activation="identit
         for Q in range(Qo):
             idx = P * Qo + Q
             u = cells(P, Q)
-            err.append(loss_derivative(net.loss, {"target": f"target_{u}", "out": f"pool_{u}", "K": Po * Qo},
-                                       {"target": float(y[0, idx]), "out": float(pool.out[0, 0, P, Q]),
-                                        "K": Po * Qo}, digits, f"∂E/∂pool_{u}", float(dpool[0, idx])))
+            err.append(formula_step(f"∂E/∂pool_{u}", derivative_formula(net.loss),
+                                    {"target": f"target_{u}", "out": f"pool_{u}", "K": Po * Qo},
+                                    {"target": float(y[0, idx]), "out": float(pool.out[0, 0, P, Q]), "K": Po * Qo},
+                                    digits, float(dpool[0, idx])))
     sections.append(Section("Error on the pooled outputs", [make_step("E", "", "", E)] + err,
                             notes=[f"Loss {net.loss.name}: {net.loss.formula}; targets "
                                    + ", ".join(number_text(v, digits) for v in y[0]) + "."]))
@@ -135,9 +150,10 @@ def explain_conv(image=None, kernel=None, bias: float = 0.0, activation="identit
         fprime = conv.activation.derivative(conv.net, conv.out)[0, 0]
         for (a, b) in winners.values():
             u = cells(a, b)
-            back.append(derivative_step(conv.activation, {"net": f"net_{u}", "out": f"out_{u}"},
-                                        {"net": float(conv.net[0, 0, a, b]), "out": float(conv.out[0, 0, a, b])},
-                                        digits, f"∂out_{u}/∂net_{u}", float(fprime[a, b])))
+            back.append(formula_step(f"∂out_{u}/∂net_{u}", derivative_formula(conv.activation),
+                                     {"net": f"net_{u}", "out": f"out_{u}"},
+                                     {"net": float(conv.net[0, 0, a, b]), "out": float(conv.out[0, 0, a, b])},
+                                     digits, float(fprime[a, b])))
             back.append(make_step(f"δ_{u}", f"∂E/∂out_{u} · ∂out_{u}/∂net_{u}",
                                   product([float(conv.dout[0, 0, a, b]), float(fprime[a, b])], digits),
                                   float(delta[a, b])))

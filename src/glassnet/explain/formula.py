@@ -1,9 +1,11 @@
-"""Formulas as text: put names or numbers into a formula, write it in LaTeX, evaluate it.
+"""Formulas as text: put names or numbers into a formula, write it in LaTeX.
 
 The activations and losses carry their formulas as plain text and LaTeX in the
 names ``net``, ``out``, ``target`` (and ``K``, the number of outputs). The explanation
 never re-types them: it renames them for one neuron (``net`` → ``net_h1``) and then
-puts the engine's numbers in their place.
+puts the engine's numbers in their place. Every value shown comes from the engine;
+:func:`evaluate` is a test aid only (the tests check with it that each printed formula,
+numbers put in, computes the value printed beside it).
 
 >>> substitute("out · (1 − out)", {"out": "out_h1"})
 'out_h1 · (1 − out_h1)'
@@ -78,11 +80,14 @@ _KEYWORDS = {"if", "else"}
 
 
 def evaluate(text: str) -> float:
-    """Evaluate a formula with numbers substituted (as the explanation prints it).
+    """Evaluate a formula with numbers substituted (as the explanation prints it): a test aid.
 
     Understands ``·``, ``−``, ``½``, ``²``, ``e^(…)``, ``ln``, ``tanh``, ``max``, ``σ``,
     Iverson brackets ``[net > 0]``, ``a if c else b`` and juxtaposition as a product.
-    It exists so that tests can check that every printed formula computes its value.
+    It exists so that tests can check that every printed formula computes its value;
+    the explanation itself never calls it (its values are the engine's, e.g. the
+    shares ``E_k`` come from :attr:`glassnet.losses.Loss.terms`). Plain Python floats:
+    ``ln(0)`` raises ValueError and ``inf`` is not a number it reads.
     """
     s = (text.replace("−", "-").replace("·", "*").replace("×", "*").replace("½", "(1/2)")
          .replace("²", "**2").replace("≤", "<=").replace("≥", ">=").replace("[", "(").replace("]", ")")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from .formula import matrix_text, number_text, rhs, substitute
 from .record import Section, Table
 from .recorder import Trace
-from .steps import make_step
+from .steps import make_step, update_formula
 
 
 def matrix_sections(trace: Trace, notation: str = "seed", digits: int = 9) -> list[Section]:
@@ -143,7 +143,7 @@ def _update(trace: Trace, records, digits: int) -> Section:
             if not trained:
                 fixed.append(f"{p}⁽{l}⁾")
                 continue
-            items.append(make_step(f"{p}⁽{l}⁾⁺", f"{p}⁽{l}⁾ − η ∂E/∂{p}⁽{l}⁾",
+            items.append(make_step(f"{p}⁽{l}⁾⁺", update_formula(f"{p}⁽{l}⁾"),
                                    f"{matrix_text(old, digits)} − {eta} · {matrix_text(grad, digits)}", new))
     title = "Update" + ("" if len(records) > 1 else f": layer {records[0].index}") + f" (η = {eta})"
     return Section(title, items, [f"Fixed (not trained): {', '.join(fixed)}."] if fixed else [])

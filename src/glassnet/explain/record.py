@@ -172,6 +172,13 @@ class Explanation:
 # ---------------------------------------------------------------- numbers
 
 
+def check_digits(digits) -> int:
+    """``digits`` (significant digits shown) if it is a whole number ≥ 1, else :class:`ConfigError`."""
+    if isinstance(digits, (bool, np.bool_)) or not isinstance(digits, (int, np.integer)) or digits < 1:
+        raise ConfigError(f"digits must be a whole number ≥ 1 (significant digits shown); got {digits!r}")
+    return int(digits)
+
+
 def format_number(x, digits: int = 9) -> str:
     """``x`` with ``digits`` significant digits, trailing zeros dropped, minus as ``−``.
 

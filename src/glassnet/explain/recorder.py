@@ -101,14 +101,16 @@ def record(network, X, y, learning_rate: float, order: str = "simultaneous", sam
     X, y : array-like
         Inputs (batch-first) and targets.
     learning_rate : float
-        η of the gradient-descent update.
+        η of the gradient-descent update: finite and positive.
     order : "simultaneous" or "sequential"
         See :meth:`glassnet.Network.train_step`.
     """
     if order not in ORDERS:
         raise ConfigError(f"order must be one of {', '.join(ORDERS)}; got {order!r}")
-    if not isinstance(learning_rate, (int, float, np.floating)) or not learning_rate > 0:
-        raise ConfigError(f"learning_rate must be a positive number; got {learning_rate!r}")
+    number = (int, float, np.integer, np.floating)
+    if (isinstance(learning_rate, (bool, np.bool_)) or not isinstance(learning_rate, number)
+            or not np.isfinite(learning_rate) or not learning_rate > 0):
+        raise ConfigError(f"learning_rate must be a finite positive number; got {learning_rate!r}")
     X = network._check_input(X)
     layers = check_dense(network)
     y = network._check_target(y, X.shape[0])

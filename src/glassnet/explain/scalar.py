@@ -4,7 +4,8 @@ This is the seed's presentation, for any small dense network: the forward pass
 neuron by neuron, each output's share of the error, the chain rule for every weight
 (``∂E_total/∂w5 = ∂E_total/∂out_o1 · ∂out_o1/∂net_o1 · ∂net_o1/∂w5``), a hidden
 neuron's ``∂E_total/∂out_h1`` as the sum over the paths through the layer above, and
-each update ``w5⁺ = w5 − η · ∂E_total/∂w5``. All values come from a :class:`Trace`.
+each update ``w5⁺ = w5 − η · ∂E_total/∂w5``
+(:func:`.steps.update_formula`). All values come from a :class:`Trace`.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ConfigError
-from .formula import evaluate, number_text, substitute
+from .formula import latex_name, number_text
 from .record import Section, Table
 from .recorder import Trace, scalar_names
-from .steps import (activation_steps, derivative_step, fused_step, jacobian_step, loss_derivative,
-                    loss_term, loss_term_text, make_step, product, softmax_value_step, total)
+from .steps import (derivative_formula, formula_step, fused_step, jacobian_step, loss_term_formula, make_step,
+                    product, softmax_value_step, total, update_formula, value_formula)
 
 MAX_SCALAR_WEIGHTS = 100
 
@@ -94,30 +95,51 @@ def _forward_section(trace: Trace, names: dict, digits: int) -> Section:
             items.append(make_step(f"net_{u}", " + ".join(terms), " + ".join(nums), float(rec.net[0, i])))
         for i, u in enumerate(units[L + 1]):
             if rec.activation.elementwise:
-                items.append(activation_steps(rec.activation, {"net": f"net_{u}", "out": f"out_{u}"},
-                                              {"net": float(rec.net[0, i])}, digits, f"out_{u}",
-                                              float(rec.out[0, i])))
+                items.append(formula_step(f"out_{u}", value_formula(rec.activation),
+                                          {"net": f"net_{u}", "out": f"out_{u}"}, {"net": float(rec.net[0, i])},
+                                          digits, float(rec.out[0, i])))
             else:
                 items.append(softmax_value_step(rec.activation, u, units[L + 1], list(rec.net[0]), digits,
                                                 f"out_{u}", float(rec.out[0, i])))
     return Section("Forward pass", items)
 
 
+def _error_shares(trace: Trace):
+    """Each output's share ``E_k`` of the engine's loss (:attr:`glassnet.losses.Loss.terms`), or None.
+
+    A fused output layer's loss is computed from ``net`` (so it stays finite where
+    ``out`` rounds to 0 or 1), and so are its shares. None for a loss that gives no
+    per-output terms: the explanation then shows only the total.
+    """
+    loss, last = trace.loss, trace.layers[-1]
+    terms = (loss.terms_from_net, last.net) if trace.fused else (loss.terms, last.out)
+    if terms[0] is None:
+        return None
+    return np.asarray(terms[0](terms[1], trace.y), dtype=np.float64).reshape(-1)
+
+
 def _error_section(trace: Trace, names: dict, digits: int) -> Section:
     outs = names["units"][-1]
     last = trace.layers[-1]
     K = len(outs)
-    items, terms = [], []
+    notes = [f"Loss {trace.loss_name}: {trace.loss.formula}."]
+    shares = _error_shares(trace)
+    if shares is None:
+        notes.append(f"The loss {trace.loss_name} gives no per-output terms (Loss.terms), so only its total is shown.")
+        return Section("Error", [make_step("E_total", "", "", trace.loss_before)], notes=notes)
+    items = []
     for k, u in enumerate(outs):
-        exact = {"target": float(trace.y[0, k]), "out": float(last.out[0, k]), "K": K}
-        # an output's share of E is not an engine array: it is the loss's own formula, evaluated
-        term = evaluate(substitute(loss_term_text(trace.loss), exact, 17))
-        terms.append(term)
-        items.append(loss_term(trace.loss, {"target": f"target_{u}", "out": f"out_{u}", "K": K},
-                               {**exact, "K": K}, digits, f"E_{u}", term))
-    items.append(make_step("E_total", " + ".join(f"E_{u}" for u in outs), total(terms, digits),
+        items.append(formula_step(f"E_{u}", loss_term_formula(trace.loss),
+                                  {"target": f"target_{u}", "out": f"out_{u}", "K": K},
+                                  {"target": float(trace.y[0, k]), "out": float(last.out[0, k]), "K": K},
+                                  digits, float(shares[k])))
+    items.append(make_step("E_total", " + ".join(f"E_{u}" for u in outs), total(shares, digits),
                            trace.loss_before))
-    return Section("Error", items, notes=[f"Loss {trace.loss_name}: {trace.loss.formula}."])
+    if trace.fused and np.any((last.out == 0) | (last.out == 1)):
+        notes.append(f"An output rounded to exactly 0 or 1, where ln would give −∞; like the engine, the E_k "
+                     f"shown are computed from net ({last.activation.name} and {trace.loss_name} together), "
+                     "which stays finite.")
+    return Section("Error", items, notes=notes)
 
 
 def _weight_name(names: dict, L: int, i: int, j: int, updated: dict) -> str:
@@ -135,9 +157,10 @@ def _backward_section(trace: Trace, names: dict, L: int, updated: dict, digits: 
     # ∂E_total/∂out for each neuron of this layer
     if is_output and not fused:
         for k, u in enumerate(here):
-            items.append(loss_derivative(trace.loss, {"target": f"target_{u}", "out": f"out_{u}", "K": len(here)},
-                                         {"target": float(trace.y[0, k]), "out": float(rec.out[0, k]),
-                                          "K": len(here)}, digits, f"∂E_total/∂out_{u}", float(rec.dout[0, k])))
+            items.append(formula_step(f"∂E_total/∂out_{u}", derivative_formula(trace.loss),
+                                      {"target": f"target_{u}", "out": f"out_{u}", "K": len(here)},
+                                      {"target": float(trace.y[0, k]), "out": float(rec.out[0, k]), "K": len(here)},
+                                      digits, float(rec.dout[0, k])))
     elif not is_output:
         above = trace.layers[L + 1]
         W_used = above.W_new if updated.get(L + 1) else above.W
@@ -153,7 +176,6 @@ def _backward_section(trace: Trace, names: dict, L: int, updated: dict, digits: 
                 step = make_step(q, f"{top}/∂net_{v} · ∂net_{v}/∂out_{u}",
                                  product([float(above.delta[0, k]), float(W_used[k, j])], digits), value)
                 if not separable:
-                    from .formula import latex_name
                     step.quantity_latex = latex_name(f"∂E_total/∂out_{u}") + r"\,\Big|_{\mathrm{via}\;" + \
                         latex_name(f"net_{v}") + "}"
                 items.append(step)
@@ -167,6 +189,7 @@ def _backward_section(trace: Trace, names: dict, L: int, updated: dict, digits: 
             notes.append("Sequential order: the layer above was already updated, so these paths use its new "
                          "weights (marked ⁺). Textbook gradient descent would use the old ones.")
     # δ = ∂E_total/∂net for each neuron
+    fprime = act.derivative(rec.net, rec.out) if act.elementwise and not fused else None
     if fused:
         for k, u in enumerate(here):
             step = fused_step(trace.loss, {"target": f"target_{u}", "out": f"out_{u}", "K": len(here)},
@@ -175,12 +198,12 @@ def _backward_section(trace: Trace, names: dict, L: int, updated: dict, digits: 
             if k:
                 step.note = ""          # said once is enough
             items.append(step)
-    elif act.elementwise:
-        fprime = act.derivative(rec.net, rec.out)
+    elif fprime is not None:
         for k, u in enumerate(here):
-            items.append(derivative_step(act, {"net": f"net_{u}", "out": f"out_{u}"},
-                                         {"net": float(rec.net[0, k]), "out": float(rec.out[0, k])}, digits,
-                                         f"∂out_{u}/∂net_{u}", float(fprime[0, k])))
+            items.append(formula_step(f"∂out_{u}/∂net_{u}", derivative_formula(act),
+                                      {"net": f"net_{u}", "out": f"out_{u}"},
+                                      {"net": float(rec.net[0, k]), "out": float(rec.out[0, k])}, digits,
+                                      float(fprime[0, k])))
             items.append(make_step(f"∂E_total/∂net_{u}", f"∂E_total/∂out_{u} · ∂out_{u}/∂net_{u}",
                                    product([float(rec.dout[0, k]), float(fprime[0, k])], digits),
                                    float(rec.delta[0, k])))
@@ -203,9 +226,9 @@ def _backward_section(trace: Trace, names: dict, L: int, updated: dict, digits: 
         for j in range(rec.n_inputs):
             w = names["weights"][L][i][j]
             items.append(make_step(f"∂net_{u}/∂{w}", inputs[j], "", float(rec.input[0, j])))
-            if act.elementwise and not fused:
+            if fprime is not None:
                 chain = [f"∂E_total/∂out_{u}", f"∂out_{u}/∂net_{u}", f"∂net_{u}/∂{w}"]
-                nums = [float(rec.dout[0, i]), float(act.derivative(rec.net, rec.out)[0, i]), float(rec.input[0, j])]
+                nums = [float(rec.dout[0, i]), float(fprime[0, i]), float(rec.input[0, j])]
             else:
                 chain = [f"∂E_total/∂net_{u}", f"∂net_{u}/∂{w}"]
                 nums = [float(rec.delta[0, i]), float(rec.input[0, j])]
@@ -226,7 +249,7 @@ def _update_section(trace: Trace, names: dict, layers: list[int], digits: int) -
             for j in range(rec.n_inputs):
                 w = names["weights"][L][i][j]
                 if rec.trainable_W:
-                    items.append(make_step(f"{w}⁺", f"{w} − η · ∂E_total/∂{w}",
+                    items.append(make_step(f"{w}⁺", update_formula(w, "E_total"),
                                            f"{number_text(rec.W[i, j], digits)} − {eta} · "
                                            f"{number_text(rec.dW[i, j], digits)}", float(rec.W_new[i, j])))
                 else:
@@ -235,7 +258,7 @@ def _update_section(trace: Trace, names: dict, layers: list[int], digits: int) -
             for i in range(rec.units):
                 b = names["biases"][L][i]
                 if rec.trainable_b:
-                    items.append(make_step(f"{b}⁺", f"{b} − η · ∂E_total/∂{b}",
+                    items.append(make_step(f"{b}⁺", update_formula(b, "E_total"),
                                            f"{number_text(rec.b[i], digits)} − {eta} · "
                                            f"{number_text(rec.db[i], digits)}", float(rec.b_new[i])))
                 elif b not in fixed:
@@ -248,5 +271,10 @@ def _update_section(trace: Trace, names: dict, layers: list[int], digits: int) -
 def _after_section(trace: Trace, names: dict, digits: int) -> Section:
     items = [make_step(f"out_{u}⁺", "", "", float(trace.out_after[0, k])) for k, u in enumerate(names["units"][-1])]
     items.append(make_step("E_total⁺", "", "", trace.loss_after,
-                           note=f"down from {number_text(trace.loss_before, digits)}"))
+                           note=_change(trace.loss_before, trace.loss_after) + number_text(trace.loss_before, digits)))
     return Section("After the update: a fresh forward pass with the new weights", items)
+
+
+def _change(before: float, after: float) -> str:
+    """How the error moved: a step too large makes it go up (or stay at inf)."""
+    return "down from " if after < before else "up from " if after > before else "was "

@@ -56,7 +56,10 @@ class Spec:
 def read_spec_file(path) -> dict:
     """Parse ``path`` as JSON (``.json``) or TOML (``.toml``)."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
     if path.suffix.lower() == ".toml":
         try:
             import tomllib

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .formula import latex_name, number_text, rhs, substitute, substitute_latex, text_to_latex
+from ..errors import ConfigError
+from .formula import latex_name, number_latex, number_text, rhs, substitute, substitute_latex, text_to_latex
 from .record import Step
 
 
@@ -37,6 +38,24 @@ def total(values, digits: int) -> str:
     return " ".join(parts)
 
 
+# ---------------------------------------------------------------- gradient descent
+
+GRADIENT_DESCENT = "{theta} − η · ∂{E}/∂{theta}"
+
+
+def update_formula(param: str, error: str = "E") -> str:
+    """The gradient-descent update of ``param``, as the explanation writes it: ``θ − η · ∂E/∂θ``.
+
+    This is exactly what :meth:`glassnet.Network.step` computes, ``θ ← θ − η ∂E/∂θ``,
+    and the recorder reads the result back from the engine; both views take the rule
+    from here.
+
+    >>> update_formula("w5", "E_total")
+    'w5 − η · ∂E_total/∂w5'
+    """
+    return GRADIENT_DESCENT.format(theta=param, E=error)
+
+
 # ---------------------------------------------------------------- the library's own formulas
 
 
@@ -45,39 +64,33 @@ def _latex_rhs(latex: str) -> str:
     return m[1] if len(m) == 2 else latex
 
 
-def activation_steps(act, names: dict, values: dict, digits: int, quantity: str, value) -> Step:
-    """``out_h1 = f(net_h1) = f(0.3775) = …`` from the activation's own formula strings."""
-    return make_step(quantity, substitute(rhs(act.formula), names), substitute(rhs(act.formula), values, digits),
-                     value, formula_latex=substitute_latex(_latex_rhs(act.latex), names),
-                     substituted_latex=substitute_latex(_latex_rhs(act.latex), values, digits))
+def value_formula(act) -> tuple[str, str]:
+    """An activation's formula ``out = f(net)`` as (text, LaTeX), right-hand sides only."""
+    return rhs(act.formula), _latex_rhs(act.latex)
 
 
-def derivative_step(act, names: dict, values: dict, digits: int, quantity: str, value) -> Step:
-    """``∂out_h1/∂net_h1 = out_h1 · (1 − out_h1) = …`` from the activation's derivative formula."""
-    f, lx = act.derivative_formula, act.derivative_latex
-    return make_step(quantity, substitute(f, names), substitute(f, values, digits), value,
-                     formula_latex=substitute_latex(lx, names),
-                     substituted_latex=substitute_latex(lx, values, digits))
+def derivative_formula(f) -> tuple[str, str]:
+    """The derivative formula of an activation (``∂out/∂net``) or a loss (``∂E/∂out``): (text, LaTeX)."""
+    return f.derivative_formula, f.derivative_latex
 
 
-def loss_term(loss, names: dict, values: dict, digits: int, quantity: str, value) -> Step:
-    """One output's share of the loss: the loss formula without its ``Σ`` (E = Σ_k E_k)."""
-    f = re.sub(r"Σ\s*", "", rhs(loss.formula))
-    lx = re.sub(r"\\sum\s*", "", _latex_rhs(loss.latex))
-    return make_step(quantity, substitute(f, names), substitute(f, values, digits), value,
-                     formula_latex=substitute_latex(lx, names),
-                     substituted_latex=substitute_latex(lx, values, digits))
+def loss_term_formula(loss) -> tuple[str, str]:
+    """One output's share of the loss: the loss formula without its ``Σ`` (``E = Σ_k E_k``)."""
+    return re.sub(r"Σ\s*", "", rhs(loss.formula)), re.sub(r"\\sum\s*", "", _latex_rhs(loss.latex))
 
 
-def loss_term_text(loss) -> str:
-    return re.sub(r"Σ\s*", "", rhs(loss.formula))
+def formula_step(quantity: str, formula: tuple[str, str], names: dict, values: dict, digits: int, value,
+                 note: str = "") -> Step:
+    """A step from one of the library's own formulas, given as (text, LaTeX).
 
-
-def loss_derivative(loss, names: dict, values: dict, digits: int, quantity: str, value) -> Step:
-    f, lx = loss.derivative_formula, loss.derivative_latex
-    return make_step(quantity, substitute(f, names), substitute(f, values, digits), value,
-                     formula_latex=substitute_latex(lx, names),
-                     substituted_latex=substitute_latex(lx, values, digits))
+    The formula is shown renamed for one neuron (``names``: ``net`` → ``net_h1``), then
+    with the engine's numbers in (``values``), then ``value``, e.g.
+    ``out_h1 = 1 / (1 + e^(−net_h1)) = 1 / (1 + e^(−0.3775)) = 0.593269992``.
+    """
+    text, latex = formula
+    return make_step(quantity, substitute(text, names), substitute(text, values, digits), value,
+                     formula_latex=substitute_latex(latex, names),
+                     substituted_latex=substitute_latex(latex, values, digits), note=note)
 
 
 def fused_step(loss, names: dict, values: dict, digits: int, quantity: str, value, activation: str) -> Step:
@@ -87,25 +100,47 @@ def fused_step(loss, names: dict, values: dict, digits: int, quantity: str, valu
                           f"{f} (derived in glassnet.losses.Loss)")
 
 
+def _replace(text: str, old: str, new: str, what: str) -> str:
+    """``text.replace(old, new)``, refusing a formula that does not hold ``old``."""
+    if old not in text:
+        raise ConfigError(f"the scalar view writes out the {what} formula term by term, but {text!r} has no "
+                          f"{old!r}; it knows the softmax form (out_k = e^(net_k) / Σ_j e^(net_j)). "
+                          "Use the matrix view for this activation")
+    return text.replace(old, new)
+
+
+def _expand_sum(pattern: str, text: str, repl, what: str) -> str:
+    """``re.sub(pattern, repl, text)``, refusing a formula the pattern does not match."""
+    out, n = re.subn(pattern, repl, text)
+    if n == 0:
+        raise ConfigError(f"the scalar view writes out the {what} formula term by term, but {text!r} has no "
+                          f"sum matching {pattern!r}; it knows the softmax form (out_k = e^(net_k) / Σ_j e^(net_j)). "
+                          "Use the matrix view for this activation")
+    return out
+
+
 def softmax_value_step(act, k_name: str, all_names: list[str], nets: list[float], digits: int,
                        quantity: str, value) -> Step:
-    """``out_k = e^(net_k) / Σ_j e^(net_j)`` with the sum written out over the layer."""
-    f = rhs(act.formula)
-    lx = _latex_rhs(act.latex)
+    """``out_k = e^(net_k) / Σ_j e^(net_j)`` with the sum written out over the layer.
+
+    Raises ConfigError if the activation's formula is not of that form (so a changed
+    formula is reported, not shown half rewritten).
+    """
+    f, lx = value_formula(act)
+    what = act.name
 
     def expand(text: str, items: list[str]) -> str:
-        text = text.replace("net_k", items[all_names.index(k_name)])
-        return re.sub(r"Σ_j (e\^\(net_j\))", lambda m: "(" + " + ".join(m.group(1).replace("net_j", n) for n in items)
-                      + ")", text)
+        text = _replace(text, "net_k", items[all_names.index(k_name)], what)
+        return _expand_sum(r"Σ_j (e\^\(net_j\))", text, lambda m: "(" + " + ".join(
+            m.group(1).replace("net_j", n) for n in items) + ")", what)
 
     def expand_latex(text: str, items: list[str]) -> str:
-        text = text.replace(r"\mathrm{net}_k", items[all_names.index(k_name)])
-        return re.sub(r"\\sum_j\s*(e\^\{\\mathrm\{net\}_j\})", lambda m: r"\left(" + " + ".join(
-            m.group(1).replace(r"\mathrm{net}_j", n) for n in items) + r"\right)", text)
+        text = _replace(text, r"\mathrm{net}_k", items[all_names.index(k_name)], what)
+        return _expand_sum(r"\\sum_j\s*(e\^\{\\mathrm\{net\}_j\})", text, lambda m: r"\left(" + " + ".join(
+            m.group(1).replace(r"\mathrm{net}_j", n) for n in items) + r"\right)", what)
 
     names = [f"net_{n}" for n in all_names]
     nums = [number_text(v, digits) for v in nets]
-    from .formula import number_latex
     return make_step(quantity, expand(f, names), expand(f, nums), value,
                      formula_latex=expand_latex(lx, ["{" + latex_name(n) + "}" for n in names]),
                      substituted_latex=expand_latex(lx, ["{" + number_latex(v, digits) + "}" for v in nets]))
@@ -114,9 +149,14 @@ def softmax_value_step(act, k_name: str, all_names: list[str], nets: list[float]
 def jacobian_step(act, a: str, b: str, out_a: float, out_b: float, digits: int, value) -> Step:
     """``∂out_a/∂net_b = out_a ([a = b] − out_b)`` from the (softmax) derivative formula."""
     f = rhs(act.derivative_formula)
-    same = "1" if a == b else "0"
-    named = f.replace("out_k", f"out_{a}").replace("out_j", f"out_{b}").replace("[k = j]", f"[{a} = {b}]")
-    numbers = (f.replace("out_k", number_text(out_a, digits)).replace("out_j", number_text(out_b, digits))
-               .replace("[k = j]", same))
+    what = f"{act.name} derivative"
+
+    def put(text: str, k: str, j: str, same: str) -> str:
+        for old, new in (("out_k", k), ("out_j", j), ("[k = j]", same)):
+            text = _replace(text, old, new, what)
+        return text
+
+    named = put(f, f"out_{a}", f"out_{b}", f"[{a} = {b}]")
+    numbers = put(f, number_text(out_a, digits), number_text(out_b, digits), "1" if a == b else "0")
     return make_step(f"∂out_{a}/∂net_{b}", named, numbers, value,
                      formula_latex=text_to_latex(named.replace("[", "(").replace("]", ")")))
