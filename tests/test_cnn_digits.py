@@ -1,8 +1,12 @@
 """A small CNN reaches >= 98% test accuracy on scikit-learn's 8×8 digits (issue 5's target).
 
 Stratified 80/20 split with seed 0, images channels-first ``(n, 1, 8, 8)``; float32, Adam,
-30 epochs of batches of 32 — a few seconds on 2 cores. Seeds 0–4 of this network reach
-98.1–99.4% (measured when the test was written); the test uses seed 0.
+20 epochs of batches of 32 — a few seconds on 2 cores. Seeds 0–7 of this network reach
+98.1–99.4% (measured when the test was written; seed 0, used here, 99.4%).
+
+BLAS runs on one thread here: when other processes keep the 2 cores busy (pytest-xdist, other
+jobs), OpenBLAS's second thread waits to be scheduled at every one of these small matrix
+products, and the same training took 45 s instead of 6 s in a measurement.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from glassnet import Dense, Network
 from glassnet.datasets import load_digits
@@ -28,10 +33,11 @@ def test_cnn_reaches_98_percent_on_digits():
                    MaxPool2D(2), Flatten(), Dropout(0.25),
                    Dense(128, "relu", kernel_initializer="he_uniform"), Dense(10, "softmax")],
                   loss="categorical_crossentropy", input_shape=(1, 8, 8), dtype="float32", seed=0)
-    start = time.perf_counter()
-    history = fit(net, X_train, y_train, epochs=30, batch_size=32, optimizer="adam", learning_rate=1e-3,
-                  verbose=0)
-    elapsed = time.perf_counter() - start
+    with threadpool_limits(limits=1, user_api="blas"):
+        start = time.perf_counter()
+        history = fit(net, X_train, y_train, epochs=20, batch_size=32, optimizer="adam", learning_rate=1e-3,
+                      verbose=0)
+        elapsed = time.perf_counter() - start
     accuracy = float(np.mean(net.forward(X_test).argmax(axis=1) == y_test))
     assert accuracy >= 0.98, f"test accuracy {accuracy:.4f}"
     assert history.history["loss"][-1] < history.history["loss"][0] / 10

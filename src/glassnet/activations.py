@@ -10,6 +10,10 @@ A neuron computes its *net input* ``net = w·x + b`` and then its output
   names ``net`` and ``out`` so that the explanation can put numbers in their place;
 * ``latex`` / ``derivative_latex``: the same for Markdown/LaTeX renderers.
 
+The built-in activations can also write their value into a given array
+(``apply(net, into=buffer)``, ``vjp(..., into=buffer)``): layers use this in training
+to reuse the same buffers batch after batch instead of allocating new ones.
+
 Softmax is not element-wise: its Jacobian couples the outputs of a layer, so it
 overrides :meth:`Activation.vjp` (the vector–Jacobian product used by backpropagation).
 
@@ -63,6 +67,8 @@ class Activation:
         LaTeX forms of the same.
     differentiable : bool
         False for the hard limits.
+    value_into : callable ``(net, into) -> into``, optional
+        The same function, writing its result into the array ``into`` (no allocation).
     """
 
     name: str
@@ -75,15 +81,28 @@ class Activation:
     differentiable: bool = True
     elementwise: bool = True
     params: dict = field(default_factory=dict)
+    value_into: Callable[[Array, Array], Array] | None = None
 
     def __call__(self, net: Array) -> Array:
         return self.value(net)
 
-    def vjp(self, net: Array, out: Array, dout: Array) -> Array:
-        """Backpropagate through the activation: ``∂E/∂net = ∂E/∂out ⊙ f'(net)``."""
+    def apply(self, net: Array, into: Array | None = None) -> Array:
+        """``out = f(net)``, written into the array ``into`` when given and ``value_into`` exists."""
+        if into is not None and self.value_into is not None:
+            return self.value_into(net, into)
+        return self.value(net)
+
+    def vjp(self, net: Array, out: Array, dout: Array, into: Array | None = None) -> Array:
+        """Backpropagate through the activation: ``∂E/∂net = ∂E/∂out ⊙ f'(net)``.
+
+        Written into ``into`` when given (and the derivative has its dtype and shape).
+        """
         if self.derivative is None:
             raise ConfigError(f"activation {self.name!r} has no derivative; it cannot be trained by backpropagation")
-        return dout * self.derivative(net, out)
+        d = self.derivative(net, out)
+        if into is not None and d.dtype == into.dtype and d.shape == into.shape:
+            return np.multiply(dout, d, out=into)
+        return dout * d
 
     def __repr__(self) -> str:
         extra = "".join(f", {k}={v!r}" for k, v in self.params.items())
@@ -110,10 +129,18 @@ def exp_nonpositive(x: Array) -> Array:
     return np.exp(x)
 
 
-def _sigmoid(net: Array) -> Array:
-    # 1/(1+e^-x) for x >= 0 and e^x/(1+e^x) for x < 0: exp never overflows.
-    e = exp_nonpositive(-np.abs(net))
-    return np.where(net >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+_expit = None
+
+
+def _sigmoid(net: Array, out: Array | None = None) -> Array:
+    """``1 / (1 + e^−net)`` in one pass: SciPy's ``expit``, which never overflows or underflows.
+
+    (SciPy is imported on the first call: it would slow down ``import glassnet``.)
+    """
+    global _expit
+    if _expit is None:
+        from scipy.special import expit as _expit
+    return _expit(net, out=out)
 
 
 def _softplus(net: Array) -> Array:
@@ -128,9 +155,15 @@ def _softmax(net: Array) -> Array:
 
 
 class _Softmax(Activation):
-    def vjp(self, net: Array, out: Array, dout: Array) -> Array:
+    def vjp(self, net: Array, out: Array, dout: Array, into: Array | None = None) -> Array:
         """``∂E/∂net_k = out_k (∂E/∂out_k − Σ_j ∂E/∂out_j out_j)`` (the softmax Jacobian applied)."""
-        return out * (dout - (dout * out).sum(axis=-1, keepdims=True))
+        return np.multiply(out, dout - (dout * out).sum(axis=-1, keepdims=True), out=into)
+
+
+class _ReLU(Activation):
+    def vjp(self, net: Array, out: Array, dout: Array, into: Array | None = None) -> Array:
+        """``∂E/∂net = ∂E/∂out ⊙ [net > 0]`` in one pass, without building an array of 0s and 1s."""
+        return np.multiply(dout, net > 0, out=into)
 
 
 def leaky_relu(alpha: float = 0.01) -> Activation:
@@ -180,6 +213,7 @@ sigmoid = register(Activation(
     derivative_formula="out · (1 − out)",
     latex=r"\mathrm{out} = \frac{1}{1 + e^{-\mathrm{net}}}",
     derivative_latex=r"\mathrm{out}\,(1 - \mathrm{out})",
+    value_into=_sigmoid,
 ))
 tanh = register(Activation(
     "tanh",
@@ -189,8 +223,9 @@ tanh = register(Activation(
     derivative_formula="1 − out²",
     latex=r"\mathrm{out} = \tanh(\mathrm{net})",
     derivative_latex=r"1 - \mathrm{out}^2",
+    value_into=lambda net, into: np.tanh(net, out=into),
 ))
-relu = register(Activation(
+relu = register(_ReLU(
     "relu",
     value=lambda net: np.maximum(net, 0),
     derivative=lambda net, out: (net > 0).astype(net.dtype),
@@ -198,6 +233,7 @@ relu = register(Activation(
     derivative_formula="[net > 0]",
     latex=r"\mathrm{out} = \max(0, \mathrm{net})",
     derivative_latex=r"[\mathrm{net} > 0]",
+    value_into=lambda net, into: np.maximum(net, 0, out=into),
 ))
 register(leaky_relu(0.01))
 softplus = register(Activation(

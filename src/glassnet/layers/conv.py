@@ -45,6 +45,19 @@ def pair(value, name: str, minimum: int = 1) -> tuple[int, int]:
     return int(items[0]), int(items[1])
 
 
+def scratch(layer: Layer, name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """A work array of the layer's dtype, kept and reused while the batch shape stays the same.
+
+    Only for arrays the layer never hands out (outputs and input gradients are always fresh):
+    reusing them spares the allocator from fetching new memory pages at every batch.
+    """
+    buffers = layer.__dict__.setdefault("_scratch", {})
+    buf = buffers.get(name)
+    if buf is None or buf.shape != shape or buf.dtype != layer.dtype:
+        buf = buffers[name] = np.empty(shape, dtype=layer.dtype)
+    return buf
+
+
 def _padding(padding, kernel: tuple[int, int], stride: tuple[int, int],
              size: tuple[int, int]) -> tuple[int, int, int, int]:
     """Zeros added ``(top, bottom, left, right)``.
@@ -184,7 +197,7 @@ class Conv2D(Layer):
         if any(self.pads):
             image = np.zeros((C, n, H + top + bottom, W + left + right), dtype=self.dtype)
             image[:, :, top:top + H, left:left + W] = x.transpose(1, 0, 2, 3)
-        cols = np.empty((C, kh, kw, n, Ho, Wo), dtype=self.dtype)
+        cols = scratch(self, "cols", (C, kh, kw, n, Ho, Wo))
         for i in range(kh):
             for j in range(kw):
                 cols[:, i, j] = self._windows(image, i, j)
@@ -192,20 +205,32 @@ class Conv2D(Layer):
         net_cm = (self.params["W"].reshape(F, -1) @ self.cols).reshape(F, n, Ho, Wo)  # the single GEMM
         if self.use_bias:
             net_cm += self.params["b"][:, None, None, None]
-        self.net = np.ascontiguousarray(net_cm.transpose(1, 0, 2, 3))  # back to (n, F, Ho, Wo)
-        self.out = self.activation.value(self.net)
+        # net is shown as (n, F, Ho, Wo) — a view of the channel-major result, not a copy; the
+        # activation reads it in that order and writes out contiguously (one pass for both).
+        self.net = net_cm.transpose(1, 0, 2, 3)
+        self.out = self.activation.apply(self.net, into=np.empty(self.net.shape, dtype=self.dtype))
         return self.out
 
     def backward(self, dout):
-        """``δ = dout ⊙ f′(net)``, then :meth:`backward_net`."""
+        """``δ = dout ⊙ f′(net)``, then :meth:`backward_net`.
+
+        δ is written channel-major (``(F, n, Ho, Wo)`` in memory, seen as ``(n, F, Ho, Wo)``),
+        the layout the gradient's matrix products need, so no transposed copy is made.
+        """
         self.dout = dout
-        return self.backward_net(self.activation.vjp(self.net, self.out, dout))
+        F, Ho, Wo = self.output_shape
+        into = np.empty((F, dout.shape[0], Ho, Wo), dtype=self.dtype).transpose(1, 0, 2, 3)
+        return self.backward_net(self.activation.vjp(self.net, self.out, dout, into=into))
 
     def backward_net(self, delta):
         """Given ``δ = ∂E/∂net`` (n, F, Ho, Wo): fill ``∂E/∂W``, ``∂E/∂b`` and return ``∂E/∂x``."""
         self.delta = delta
         n, F = delta.shape[0], self.filters
-        d = np.ascontiguousarray(delta.transpose(1, 0, 2, 3)).reshape(F, -1)  # (F, n·Ho·Wo)
+        d = delta.transpose(1, 0, 2, 3)                                         # (F, n, Ho, Wo)
+        if not d.flags.c_contiguous:
+            d = scratch(self, "delta", d.shape)
+            d[...] = delta.transpose(1, 0, 2, 3)
+        d = d.reshape(F, -1)                                                    # (F, n·Ho·Wo)
         np.matmul(d, self.cols.T, out=self.grads["W"].reshape(F, -1))
         if self.use_bias:  # Σ over the columns, as a matrix-vector product with ones (faster than sum)
             if self._ones is None or self._ones.shape[0] != d.shape[1]:

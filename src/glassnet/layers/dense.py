@@ -10,6 +10,11 @@ Backpropagation, with ``δ = ∂E/∂net = ∂E/∂out ⊙ f′(net)``::
     ∂E/∂W = δᵀ X        (S, R)   — entry (i, j) sums δ_i · x_j over the batch
     ∂E/∂b = Σ_rows δ    (S,)
     ∂E/∂X = δ W         (n, R)   — what the layer below receives
+
+In training mode ``net``, ``out``, ``δ`` and ``∂E/∂X`` are written into arrays kept
+between batches (no allocation per batch): after a pass they hold that pass's values,
+until the next training pass overwrites them. Outside training every pass makes new
+arrays, so what ``predict`` returns is never changed afterwards.
 """
 
 from __future__ import annotations
@@ -35,6 +40,12 @@ class Dense(Layer):
     W, b : array-like, optional
         Initial values given directly (shortcut for the initialisers).
 
+    Attributes
+    ----------
+    needs_input_grad : bool
+        When False, :meth:`backward` fills the gradients but skips ``∂E/∂X`` (returns
+        None). A Network sets it to False on a first layer, whose input is data.
+
     Examples
     --------
     >>> layer = Dense(2, activation="sigmoid", W=[[.15, .20], [.25, .30]], b=[.35, .35])
@@ -59,6 +70,8 @@ class Dense(Layer):
         self.bias_initializer = initializers.get(b if b is not None else bias_initializer)
         self._init_names = (kernel_initializer if isinstance(kernel_initializer, str) and W is None else None,
                             bias_initializer if isinstance(bias_initializer, str) and b is None else None)
+        self.needs_input_grad = True
+        self._buffers: dict[str, np.ndarray] = {}
 
     def compute_output_shape(self, input_shape):
         if len(input_shape) != 1:
@@ -84,13 +97,21 @@ class Dense(Layer):
                               f"this layer needs {name} of shape {shape} (units, inputs)")
         return value.astype(self.dtype, copy=False)
 
+    def _buffer(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
+        """An array kept between training batches (a new one when the batch size changes)."""
+        buf = self._buffers.get(name)
+        if buf is None or buf.shape != shape or buf.dtype != self.dtype:
+            buf = self._buffers[name] = np.empty(shape, dtype=self.dtype)
+        return buf
+
     def forward(self, x, training=False):
         self.input = x
-        net = x @ self.params["W"].T
+        shape = (x.shape[0], self.units)
+        net = np.matmul(x, self.params["W"].T, out=self._buffer("net", shape) if training else None)
         if self.use_bias:
             net += self.params["b"]
         self.net = net
-        self.out = self.activation.value(net)
+        self.out = self.activation.apply(net, into=self._buffer("out", shape) if training else None)
         if self.out.dtype != net.dtype or self.out.shape != net.shape:
             raise ConfigError(f"activation {self.activation.name!r} turned net of dtype {net.dtype}, shape "
                               f"{net.shape} into out of dtype {self.out.dtype}, shape {self.out.shape}; "
@@ -100,7 +121,7 @@ class Dense(Layer):
     def backward(self, dout):
         """``δ = dout ⊙ f′(net)``, then :meth:`backward_net`."""
         self.dout = dout
-        delta = self.activation.vjp(self.net, self.out, dout)
+        delta = self.activation.vjp(self.net, self.out, dout, into=self._buffer("delta", self.net.shape))
         if delta.dtype != self.net.dtype or delta.shape != self.net.shape:
             raise ConfigError(f"the derivative of activation {self.activation.name!r} gave dtype {delta.dtype}, "
                               f"shape {delta.shape}; expected dtype {self.net.dtype}, shape {self.net.shape} "
@@ -113,7 +134,9 @@ class Dense(Layer):
         np.matmul(delta.T, self.input, out=self.grads["W"])
         if self.use_bias:
             np.sum(delta, axis=0, out=self.grads["b"])
-        return delta @ self.params["W"]
+        if not self.needs_input_grad:
+            return None
+        return np.matmul(delta, self.params["W"], out=self._buffer("dx", self.input.shape))
 
     def config(self):
         cfg = {"units": self.units, "activation": self.activation.name}
