@@ -68,3 +68,34 @@ def test_errors_are_one_line_and_name_the_problem(tmp_path, capsys):
     assert "120 weights" in capsys.readouterr().err
     assert main(["explain", str(big), "--view", "matrix"]) == 0
     assert "∂E/∂W⁽1⁾" in capsys.readouterr().out
+
+
+def _width(line: str) -> int:
+    import unicodedata                   # a terminal shows combining marks in the column before them
+    return sum(not unicodedata.combining(c) for c in line)
+
+
+def test_every_example_and_view_fits_100_columns(capsys):
+    targets = ["seed", "conv"] + sorted(str(p) for p in EXAMPLES.glob("*.*") if p.suffix in (".json", ".toml"))
+    assert len(targets) >= 5
+    for target in targets:
+        runs = [[]] if target == "conv" else [
+            [], ["--view", "matrix"], ["--view", "matrix", "--notation", "batch"], ["--rounds", "20", "--every", "5"]]
+        for extra in runs:
+            assert main(["explain", target, *extra]) == 0, (target, extra)
+            out = capsys.readouterr().out
+            widest = max(out.splitlines(), key=_width)
+            assert len(out.splitlines()) > 10 and _width(widest) <= 100, (target, extra, widest)
+
+
+def test_options_that_would_be_ignored_are_refused(tmp_path, capsys):
+    for argv, message in [
+        (["conv", "--rounds", "5"], "--rounds: 'conv' explains one fixed convolution step"),
+        (["conv", "--view", "matrix"], "--view: 'conv'"),
+        (["seed", "--rounds", "5", "--view", "matrix"], "--view shapes the one-round explanation"),
+        (["seed", "--every", "5"], "give --rounds N too"),
+        (["seed", "--plot", str(tmp_path / "net.xyz")], "cannot write .xyz files; use .png"),
+    ]:
+        assert main(["explain", *argv]) == 1, argv
+        err = capsys.readouterr().err
+        assert err.startswith("glassnet: error:") and message in err and len(err.splitlines()) == 1, err

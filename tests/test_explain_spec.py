@@ -65,6 +65,9 @@ def _bad(**changes):
     ({"layers": []}, r"layers: expected a non-empty list"),
     ({"lerning_rate": 0.1}, r"unknown field 'lerning_rate'"),
     ({"L0__weights": [[0.1, "x"], [0.2, 0.3]]}, r"layers\[0\]\.weights: expected numbers"),
+    ({"view": "tensor"}, r"net.json: view: expected 'scalar' or 'matrix'; got 'tensor'"),
+    ({"notation": "rows"}, r"net.json: notation: expected 'seed' or 'batch'; got 'rows'"),
+    ({"L0__weights": [[float("nan"), 0.2], [0.25, 0.3]]}, r"layers\[0\]\.weights: values must be finite"),
 ])
 def test_bad_specs_name_the_field(changes, message):
     with pytest.raises(ConfigError, match=message):

@@ -330,3 +330,14 @@ def test_non_finite_data_names_the_first_bad_row():
     y[1, 1] = -np.inf
     with pytest.raises(DataError, match=r"y contains -inf at row 1"):
         net.loss_value(np.ones((6, 5)), y)
+
+
+def test_a_layer_that_cannot_take_its_input_is_named_with_its_position_and_shape():
+    from glassnet.layers import Conv2D, Flatten, MaxPool2D
+
+    with pytest.raises(ConfigError, match=r"layer 3 of 3 \(Conv2D\), given samples of shape \(8,\): "
+                                          r"Conv2D expects images of shape \(C, H, W\)"):
+        Network([Conv2D(2, 3), Flatten(), Conv2D(2, 3)], input_shape=(1, 4, 4))
+    with pytest.raises(ConfigError, match=r"layer 2 of 2 \(MaxPool2D\), given samples of shape \(2, 3, 3\): "
+                                          r".*larger than the image"):
+        Network([Conv2D(2, 3), MaxPool2D(4)], input_shape=(1, 5, 5))

@@ -272,6 +272,7 @@ def test_diagram_counts_neurons_of_a_deeper_network_and_refuses_conv():
     texts = " | ".join(_texts(fig))
     assert "b_h1_1 = 0" in texts and "δ = out − target" in texts and "target = 1" in texts   # label 2 → one-hot
     assert "∂E/∂w" not in texts                           # 15 edges between two layers: too many to label
+    assert len(_by_gid(fig, "bias:")) == 2 and "wider than 4 not drawn" in texts   # b1 (5 units) left out, and said
     cnn = Network([Conv2D(2, 3), Flatten(), Dense(2, "softmax")], input_shape=(1, 5, 5), seed=0)
     with pytest.raises(ConfigError, match="dense"):
         plot_network(cnn)
@@ -298,6 +299,29 @@ def test_weight_histograms_count_every_weight(trained_xor):
     assert fig.axes[3].get_title().startswith("∂E/∂W2")
     with pytest.raises(ConfigError, match="which"):
         plot_weight_histograms(net, which="biases")
+
+
+def test_weight_histogram_labels_never_cover_the_bars(trained_xor):
+    # The reviewer saw the n/mean/std box drawn over the tallest bars: every text and the
+    # legend must now lie outside every bar (display coordinates, after drawing).
+    net, *_ = trained_xor
+    fig = plot_weight_histograms(net, include_bias=True)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax, k in zip(fig.axes, (1, 2)):
+        W, b = net.params[f"W{k}"], net.params[f"b{k}"]
+        edges = np.histogram_bin_edges(np.concatenate([W.ravel(), b.ravel()]), bins=30)
+        heights = [p.get_height() for p in ax.patches]
+        assert_array_equal(heights[:30], np.histogram(W, bins=edges)[0])     # W and b share the bins
+        assert_array_equal(heights[30:], np.histogram(b, bins=edges)[0])
+        title = ax.get_title()
+        assert f"n = {W.size}" in title and f"mean = {W.mean():.3g}" in title and f"std = {W.std():.3g}" in title
+        boxes = [ax.get_legend().get_window_extent(renderer), ax.title.get_window_extent(renderer)]
+        boxes += [t.get_window_extent(renderer) for t in ax.texts]
+        for bar in ax.patches:
+            if bar.get_height() > 0:
+                bar_box = bar.get_window_extent(renderer)
+                assert not any(bar_box.overlaps(box) for box in boxes), (title, bar.get_height())
 
 
 def test_confusion_matrix_matches_scikit_learn_and_is_written_in_the_cells(rng):
@@ -372,6 +396,8 @@ def test_saving_needs_a_suffix_and_writes_a_picture(tmp_path):
     fig = plot_history({"loss": [1.0, 0.5, 0.2]})
     with pytest.raises(ConfigError, match="suffix"):
         finish(fig, tmp_path / "curves")
+    with pytest.raises(ConfigError, match=r"cannot write \.xyz files; use \.png"):
+        finish(fig, tmp_path / "curves.xyz")
     plot_history({"loss": [1.0, 0.5, 0.2]}, path=tmp_path / "curves.png")
     pixels = np.asarray(Image.open(tmp_path / "curves.png").convert("L"))
     assert pixels.shape[1] > 300 and (pixels < 128).mean() > 0.005     # lines and text, not a blank page

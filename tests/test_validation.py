@@ -81,3 +81,34 @@ def test_errors_are_value_errors_and_glassnet_errors():
         as_float_array([])
     with pytest.raises(GlassnetError):
         as_float_array([[np.nan]])
+
+
+def test_large_arrays_are_checked_in_blocks_without_a_full_size_temporary():
+    import tracemalloc
+
+    X = np.ones((60_000, 784), dtype=np.float32)         # MNIST-sized: 188 MB of data
+    tracemalloc.start()
+    try:
+        assert as_float_array(X, dtype=np.float32) is X
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4e6, f"checking 60000x784 float32 took a {peak / 1e6:.1f} MB temporary"  # np.isfinite(X): 47 MB
+    X[59_999, 783] = np.nan                              # in the last block, last entry
+    with pytest.raises(DataError, match="X contains nan at row 59999, column 783"):
+        as_float_array(X, dtype=np.float32)
+
+
+@pytest.mark.parametrize("row", [0, 1336, 1337, 1338, 4095])
+def test_first_bad_row_is_found_across_block_boundaries(row, monkeypatch):
+    import glassnet.validation as validation
+
+    monkeypatch.setattr(validation, "_BLOCK", 1337 * 3)  # 1337 rows of 3 per block
+    X = np.zeros((4096, 3))
+    X[row, 2] = -np.inf
+    X[4095, 0] = np.nan                                  # a later one is not reported
+    assert validation.first_non_finite_row(X) == row
+    with pytest.raises(DataError, match=rf"X contains -inf at row {row}, column 2" if row != 4095
+                       else "X contains nan at row 4095, column 0"):
+        as_float_array(X)
+    assert validation.first_non_finite_row(np.zeros((4096, 3))) is None

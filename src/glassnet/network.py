@@ -99,8 +99,12 @@ class Network:
         self.input_shape = shape
         self._names = []
         k = 0
-        for layer in self.layers:
-            shape = layer.build(shape, self.rng, self.dtype)
+        for i, layer in enumerate(self.layers, start=1):
+            try:
+                shape = layer.build(shape, self.rng, self.dtype)
+            except ConfigError as err:               # say which layer: there may be several Conv2D
+                raise ConfigError(f"layer {i} of {len(self.layers)} ({type(layer).__name__}), "
+                                  f"given samples of shape {shape}: {err}") from None
             if layer.params:
                 k += 1
                 for local in layer.params:

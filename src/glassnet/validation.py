@@ -26,9 +26,10 @@ def as_float_array(X, name: str = "X", dtype=np.float64, min_ndim: int = 2) -> n
         raise DataError(f"{name} has 0 samples (shape {arr.shape}); at least one is needed")
     if arr.size == 0:
         raise DataError(f"{name} has 0 features (shape {arr.shape}); at least one is needed")
-    if arr.dtype != np.float64 and not np.isfinite(arr).all():
-        _check_range(X, arr, name)
-    check_finite(arr, name)
+    if first_non_finite_row(arr) is not None:
+        if arr.dtype != np.float64:
+            _check_range(X, arr, name)  # finite in the data but beyond float32's range?
+        check_finite(arr, name)
     return arr
 
 
@@ -49,11 +50,33 @@ def _check_range(X, arr: np.ndarray, name: str) -> None:
 
 def check_finite(arr: np.ndarray, name: str = "X") -> None:
     """Raise :class:`DataError` naming the first row holding NaN or inf."""
-    if not np.isfinite(arr).all():
-        bad = ~np.isfinite(arr.reshape(arr.shape[0], -1) if arr.ndim > 1 else arr.reshape(-1, 1))
-        row = int(np.argmax(bad.any(axis=1)))
-        col = int(np.argmax(bad[row]))
-        value = arr.reshape(arr.shape[0], -1)[row, col] if arr.ndim > 1 else arr[row]
-        where = f"row {row}" + (f", column {col}" if arr.ndim > 1 else "")
-        raise DataError(f"{name} contains {value} at {where} (0-based); "
-                        "remove or impute non-finite values before training")
+    row = first_non_finite_row(arr)
+    if row is None:
+        return
+    arr = np.atleast_1d(arr)
+    sample = arr[row].reshape(-1)
+    col = int(np.argmax(~np.isfinite(sample)))
+    where = f"row {row}" + (f", column {col}" if arr.ndim > 1 else "")
+    raise DataError(f"{name} contains {sample[col]} at {where} (0-based); "
+                    "remove or impute non-finite values before training")
+
+
+#: rows are checked in blocks of about this many entries, so that the check needs a
+#: small temporary (1 MiB of booleans) rather than one as large as the data
+_BLOCK = 1 << 20
+
+
+def first_non_finite_row(arr: np.ndarray) -> int | None:
+    """The index of the first row (along axis 0) holding NaN or inf, or None when all is finite.
+
+    Checked a block of rows at a time: ``np.isfinite`` on the whole of a 60,000 × 784
+    array would make a 47 MB temporary.
+    """
+    arr = np.atleast_1d(arr)
+    per_row = max(1, arr[:1].size)
+    rows = max(1, _BLOCK // per_row)
+    for start in range(0, arr.shape[0], rows):
+        block = np.isfinite(arr[start:start + rows])
+        if not block.all():
+            return start + int(np.argmin(block.reshape(block.shape[0], -1).all(axis=1)))
+    return None

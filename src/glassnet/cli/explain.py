@@ -55,7 +55,17 @@ def run(args) -> int:
         raise ConfigError(f"--rounds must be a positive integer; got {args.rounds}")
     if args.every is not None and args.every < 1:
         raise ConfigError(f"--every must be a positive integer; got {args.every}")
+    if args.every is not None and args.rounds is None:
+        raise ConfigError("--every K sets the rows of the --rounds summary; give --rounds N too")
+    one_round = [f"--{name}" for name in ("view", "notation") if getattr(args, name) is not None]
+    if args.rounds is not None and one_round:
+        raise ConfigError(f"{' and '.join(one_round)} {'shape' if len(one_round) > 1 else 'shapes'} the one-round explanation; the --rounds summary "
+                          f"has no view: leave out {' or '.join(one_round)} or --rounds")
     if args.target == "conv":
+        fixed = [f"--{name}" for name in ("rounds", "update", "view", "notation") if getattr(args, name) is not None]
+        if fixed:
+            raise ConfigError(f"{', '.join(fixed)}: 'conv' explains one fixed convolution step and takes none of "
+                              "--rounds, --update, --view, --notation")
         from ..explain import explain_conv
         explanation = explain_conv()
     elif args.target == "seed":

@@ -186,6 +186,9 @@ def build(spec: dict, source: str = "") -> Spec:
     update = spec.get("update", "simultaneous")
     if update not in ("simultaneous", "sequential"):
         raise ConfigError(f"{source}update: expected 'simultaneous' or 'sequential'; got {update!r}")
+    for field, allowed in (("view", ("scalar", "matrix")), ("notation", ("seed", "batch"))):
+        if spec.get(field) is not None and spec[field] not in allowed:
+            raise ConfigError(f"{source}{field}: expected {' or '.join(map(repr, allowed))}; got {spec[field]!r}")
     return Spec(network, X, y, float(lr), update, spec.get("title"), spec.get("view"), spec.get("notation"))
 
 

@@ -44,6 +44,9 @@ def finish(fig, path=None, dpi: int = 150):
         path = os.fspath(path)
         if not os.path.splitext(path)[1]:
             raise ConfigError(f"path needs a file suffix such as .png, .svg or .pdf; got {path!r}")
+        suffix = os.path.splitext(path)[1][1:].lower()
+        if suffix not in fig.canvas.get_supported_filetypes():
+            raise ConfigError(f"path {path!r}: matplotlib cannot write .{suffix} files; use .png, .svg or .pdf")
         fig.savefig(path, dpi=dpi, bbox_inches="tight")
     return fig
 

@@ -280,8 +280,10 @@ def plot_network(network, x=None, y=None, learning_rate: float | None = None, ax
         if loss is not None:
             title += f":  E = {_fmt(loss, digits)}"
     fig.suptitle(title, fontsize=12)
-    fig.text(0.99, 0.01, "blue: w > 0   red: w < 0   width ∝ |w|", ha="right", va="bottom", fontsize=8,
-             color="dimgrey")
+    key = "blue: w > 0   red: w < 0   width ∝ |w|"
+    if any("b" in layer.params and layer.units > _MAX_BIAS_EDGES for layer in layers):
+        key += f"   (biases of layers wider than {_MAX_BIAS_EDGES} not drawn)"     # said, not silently dropped
+    fig.text(0.99, 0.01, key, ha="right", va="bottom", fontsize=8, color="dimgrey")
     return finish(fig, path)
 
 

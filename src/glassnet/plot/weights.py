@@ -77,7 +77,7 @@ def plot_weight_histograms(network, which: str = "weights", X=None, y=None, incl
     from matplotlib.ticker import MaxNLocator
 
     plt = pyplot()
-    fig, axes = plt.subplots(len(layers), len(columns), figsize=(4.6 * len(columns), 2.4 * len(layers) + 0.6),
+    fig, axes = plt.subplots(len(layers), len(columns), figsize=(4.6 * len(columns), 2.6 * len(layers) + 0.6),
                              layout="constrained", squeeze=False)
     for row, (k, layer) in enumerate(layers):
         for col, kind in enumerate(columns):
@@ -86,21 +86,27 @@ def plot_weight_histograms(network, which: str = "weights", X=None, y=None, incl
                 values, name, color = layer.params["W"].ravel(), f"W{k}", "C0"
             else:
                 values, name, color = grads[f"W{k}"].ravel(), f"∂E/∂W{k}", "C2"
-            ax.hist(values, bins=int(bins), color=color, edgecolor="white", linewidth=0.5, label=name)
-            if kind == "weights" and include_bias and "b" in layer.params:
-                ax.hist(layer.params["b"].ravel(), bins=int(bins), color="C1", alpha=0.7, edgecolor="white",
-                        linewidth=0.5, label=f"b{k}")
-                ax.legend(fontsize="small")
+            biases = layer.params["b"].ravel() if kind == "weights" and include_bias and "b" in layer.params else None
+            both = values if biases is None else np.concatenate([values, biases])
+            edges = np.histogram_bin_edges(both, bins=int(bins))     # one set of bins for W and b
+            counts, _, _ = ax.hist(values, bins=edges, color=color, edgecolor="white", linewidth=0.5, label=name)
+            top = float(np.max(counts))
+            if biases is not None:
+                b_counts, _, _ = ax.hist(biases, bins=edges, color="C1", alpha=0.7, edgecolor="white", linewidth=0.5,
+                                         label=f"b{k}")
+                top = max(top, float(np.max(b_counts)))
+                ax.legend(loc="upper center", ncols=2, fontsize="small", frameon=False)
+            # Head-room above the tallest bar keeps the legend clear of the bars.
+            ax.set_ylim(0, max(top, 1.0) * (1.3 if biases is not None else 1.08))
             ax.axvline(0.0, color="black", linewidth=0.8, alpha=0.6)
             ax.xaxis.set_major_locator(MaxNLocator(5))
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 4))
-            ax.set_title(f"{name}  ({layer!r})", fontsize=10)
+            mean, std = float(values.mean()), float(values.std())
+            # The statistics go in the title's second line, outside the bars, never over them.
+            ax.set_title(f"{name}  ({layer!r})\nn = {values.size}   mean = {mean:.3g}   std = {std:.3g}", fontsize=10)
             ax.set_xlabel("gradient" if kind == "gradients" else "weight")
             ax.set_ylabel("count")
-            mean, std = float(values.mean()), float(values.std())
-            ax.text(0.98, 0.95, f"n = {values.size}\nmean = {mean:.3g}\nstd = {std:.3g}", transform=ax.transAxes,
-                    ha="right", va="top", fontsize=8, bbox=dict(facecolor="white", alpha=0.8, edgecolor="none"))
     return finish(fig, path)
 
 
