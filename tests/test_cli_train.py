@@ -408,3 +408,42 @@ def test_train_on_a_local_dask_cluster(tmp_path, capsys):
     assert main(["train", "--dask-scheduler", "local:2", "--batch-size", "8", "-q",
                  "-o", str(tmp_path / "n.safetensors")]) == 1
     assert "full batches" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--dask-scheduler", "local:x"], "'local:N' needs a positive number of workers N; got 'local:x'"),
+    (["--dask-scheduler", "local:0"], "got 'local:0'"),
+    (["--dask-scheduler", " "], "an address such as 'tcp://host:8786' or 'local:N'"),
+    (["--dask-scheduler", "local:2", "--batch-size", "8"], "full batches"),
+])
+def test_a_bad_dask_option_is_refused_before_the_data_are_read(argv, fragment, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(train_cmd, "_load", lambda s: pytest.fail("the data were read"))
+    code, out, err = cli(capsys, "train", *argv)
+    one_error_line(code, out, err, fragment)
+    assert out == "" and os.listdir(tmp_path) == []
+
+
+def test_a_full_disk_while_saving_names_the_path_and_leaves_the_previous_file(tmp_path, monkeypatch, capsys):
+    target = tmp_path / "m.safetensors"
+    target.write_bytes(b"previous model")
+    real_write, calls = os.write, []
+
+    def full(fd, data):                             # the first write gets part of the way, then ENOSPC
+        if not calls:
+            calls.append(fd)
+            return real_write(fd, bytes(data[:10]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    real_fit = train_cmd.training.fit
+
+    def fit_then_fill_the_disk(*args, **kwargs):    # only the save meets the full disk, not the import
+        history = real_fit(*args, **kwargs)
+        monkeypatch.setattr(os, "write", full)
+        return history
+
+    monkeypatch.setattr(train_cmd.training, "fit", fit_then_fill_the_disk)
+    code, out, err = cli(capsys, "train", "--epochs", "1", "-q", "-o", target, "--overwrite")
+    one_error_line(code, out, err, f"could not save {target}", "disk is full", "unchanged")
+    assert calls, "the save never wrote"
+    assert os.listdir(tmp_path) == ["m.safetensors"] and target.read_bytes() == b"previous model"

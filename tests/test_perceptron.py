@@ -1,9 +1,10 @@
 """The perceptron: textbook examples value by value, convergence, margins, errors, and the CLI.
 
 Oracles: the worked examples of Hagan, Demuth & Beale, *Neural Network Design* (2nd ed.,
-ch. 4), arithmetic worked by hand in the comments, scipy's LP and SLSQP solvers for
-separability and the maximum margin (independent of the code under test), and
-Novikoff's theorem. The scikit-learn comparison is in test_sklearn_perceptron.py.
+ch. 4), arithmetic worked by hand in the comments, truth tables for separability,
+libsvm (scikit-learn's SVC, a dual solver — the code under test solves the primal with
+SLSQP) for the maximum margin, and Novikoff's theorem. The scikit-learn comparison is in
+test_sklearn_perceptron.py.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import pickle
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from scipy.optimize import linprog, minimize
 
 from glassnet.cli import main
 from glassnet.errors import ConfigError, DataError, NotFittedError
@@ -263,16 +263,19 @@ def test_separable_matches_the_truth_tables():
 
 
 def _svm_margin(Z: np.ndarray) -> float:
-    """Independent maximum margin: SLSQP on the primal min ‖u‖² s.t. Z u ≥ 1; γ = 1/‖u‖."""
-    start = linprog(np.zeros(Z.shape[1]), A_ub=-Z, b_ub=-np.ones(len(Z)), bounds=(None, None)).x  # feasible
-    res = minimize(lambda u: u @ u, start, jac=lambda u: 2 * u, method="SLSQP",
-                   constraints=[{"type": "ineq", "fun": lambda u: Z @ u - 1, "jac": lambda u: Z}],
-                   options={"ftol": 1e-14, "maxiter": 500})
-    assert res.success
-    return 1 / np.linalg.norm(res.x)
+    """Independent maximum margin through the origin: libsvm (scikit-learn's SVC, SMO on the dual).
+
+    The points ``z_i`` labelled +1 and their mirror images ``−z_i`` labelled −1 are symmetric
+    about the origin, so the hard-margin SVM's intercept is 0 and its margin is ``1 / ‖w‖``.
+    """
+    from sklearn.svm import SVC
+
+    svc = SVC(kernel="linear", C=1e10, tol=1e-10).fit(np.vstack([Z, -Z]), np.r_[np.ones(len(Z)), -np.ones(len(Z))])
+    assert abs(svc.intercept_[0]) < 1e-8
+    return 1 / np.linalg.norm(svc.coef_)
 
 
-def test_max_margin_by_hand_and_by_slsqp():
+def test_max_margin_by_hand_and_by_libsvm():
     # Two points through the origin: z1 = +[1, 0], z2 = −[0, 1] = [0, −1]; the nearest point of their
     # convex hull to the origin is [0.5, −0.5], so γ = √0.5 and R = 1: bound (R/γ)² = 2.
     margin, radius, bound = novikoff([[1.0, 0.0], [0.0, 1.0]], [1, 0], bias=False)
@@ -402,6 +405,10 @@ def test_cli_errors(tmp_path, capsys):
     assert "--example" in capsys.readouterr().err
     assert main(["perceptron", str(tmp_path / "missing.csv"), "--target", "y"]) == 1
     assert "missing.csv" in capsys.readouterr().err
+    path.write_text("a,b,y\n0,1,cat\n1,0,cat\n")
+    assert main(["perceptron", str(path), "--target", "y"]) == 1
+    err = capsys.readouterr().err                   # the label as the user wrote it, not np.str_('cat')
+    assert "only one class ('cat')" in err and "np." not in err and len(err.strip().splitlines()) == 1
 
 
 def test_cli_plot(tmp_path, capsys):

@@ -314,3 +314,53 @@ def test_docs_example_runs():
     exec(compile(block, "docs/sklearn.md", "exec"), namespace)
     assert namespace["model"].score(namespace["X_test"], namespace["y_test"]) > 0.95
     assert [a.shape for a in namespace["mlp"].activations(namespace["X_test"][:5])] == [(5, 64), (5, 10)]
+
+
+# ---------------------------------------------------------------- a diverging loss
+
+def _diverging(**kw):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 3))
+    y = X @ [1.0, 2.0, 3.0] * 50                    # unscaled targets: SGD with momentum blows up
+    est = MLPRegressor((8,), solver="sgd", learning_rate_init=0.005, momentum=0.9, max_iter=50,
+                       batch_size=16, random_state=0, **kw)
+    return est, X, y
+
+
+def test_divergence_stops_and_keeps_the_last_good_weights():
+    from glassnet.errors import DivergenceError
+
+    est, X, y = _diverging()
+    with pytest.raises(DivergenceError, match=r"MLPRegressor: training diverged in iteration \d+ .*"
+                                              r"learning_rate_init \(it was 0.005; try 0.0005\)") as info:
+        est.fit(X, y)
+    k = est.n_iter_                                 # completed iterations before the bad one
+    assert f"diverged in iteration {k + 1}" in str(info.value) and f"after iteration {k}" in str(info.value)
+    assert k >= 2 and np.isfinite(est.network_.flat_params).all()
+    # The oracle: the same run stopped by max_iter just before the bad iteration.
+    ref, _, _ = _diverging()
+    ref.set_params(max_iter=k).fit(X, y)
+    np.testing.assert_array_equal(est.network_.flat_params, ref.network_.flat_params)
+    np.testing.assert_array_equal(est.predict(X), ref.predict(X))
+
+
+def test_divergence_with_early_stopping_puts_back_the_best_validated_weights():
+    from glassnet.errors import DivergenceError
+
+    est, X, y = _diverging(early_stopping=True, validation_fraction=0.25, n_iter_no_change=50)
+    best = {}
+    real = MLPRegressor._update_no_improvement_count
+
+    def spy(self, val):                             # record the weights each time the best score improves
+        before = self.best_validation_score_
+        real(self, val)
+        if self.best_validation_score_ > before:
+            best["params"] = self.network_.flat_params.copy()
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(MLPRegressor, "_update_no_improvement_count", spy)
+        with pytest.raises(DivergenceError, match="best validation score so far were put back") as info:
+            est.fit(X, y)
+    assert "params" in best and np.isfinite(est.network_.flat_params).all()
+    assert f"diverged in iteration {len(est.validation_scores_) + 1} " in str(info.value)
+    np.testing.assert_array_equal(est.network_.flat_params, best["params"])

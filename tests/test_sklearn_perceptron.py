@@ -145,3 +145,8 @@ def test_sklearn_compatible_estimator(estimator, check):
     # No expected failures: every check passes as is. (scikit-learn itself skips its pandas and
     # array-API checks when pandas is missing or SCIPY_ARRAY_API is unset; they pass when present.)
     check(estimator)
+
+
+def test_one_class_is_refused_naming_the_label():
+    with pytest.raises(ValueError, match=r"only one class: 'cat'$"):
+        PerceptronClassifier().fit([[0.0, 1.0], [1.0, 0.0]], ["cat", "cat"])

@@ -27,6 +27,7 @@ MODULES = [
     ("glassnet.training", "the fit loop, history and callbacks"),
     ("glassnet.gradcheck", "finite-difference gradient checks"),
     ("glassnet.perceptron", "the perceptron and its learning rule"),
+    ("glassnet.margin", "linear separability, the margin γ and Novikoff's bound"),
     ("glassnet.explain", "the math of one round of training, step by step, with its numbers"),
     ("glassnet.datasets", "toy data sets, digits, IDX, CSV and .npz readers, encoding and splitting"),
     ("glassnet.io", "safe model files (safetensors) and checkpoints"),

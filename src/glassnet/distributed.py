@@ -78,6 +78,22 @@ def _dask():
 
 # ---------------------------------------------------------------- a cluster to talk to
 
+def check_scheduler(scheduler) -> str:
+    """``scheduler`` stripped, once it has the form :func:`connect` accepts (checked without Dask).
+
+    >>> check_scheduler(" local:2 ")
+    'local:2'
+    """
+    if not isinstance(scheduler, str) or not scheduler.strip():
+        raise ConfigError(f"scheduler must be an address such as 'tcp://host:8786' or 'local:N'; got {scheduler!r}")
+    scheduler = scheduler.strip()
+    if scheduler.startswith("local:"):
+        count = scheduler[len("local:"):]
+        if not count.isdigit() or int(count) < 1:
+            raise ConfigError(f"scheduler 'local:N' needs a positive number of workers N; got {scheduler!r}")
+    return scheduler
+
+
 @contextlib.contextmanager
 def connect(scheduler: str, *, timeout: float = 30.0, processes: bool = True) -> Iterator:
     """A ``distributed.Client`` for ``scheduler``, closed on exit.
@@ -93,14 +109,10 @@ def connect(scheduler: str, *, timeout: float = 30.0, processes: bool = True) ->
     processes : bool
         For ``local:N``: workers in their own processes (default) or as threads.
     """
+    scheduler = check_scheduler(scheduler)
     _, distributed = _dask()
-    if not isinstance(scheduler, str) or not scheduler.strip():
-        raise ConfigError(f"scheduler must be an address such as 'tcp://host:8786' or 'local:N'; got {scheduler!r}")
-    scheduler = scheduler.strip()
     if scheduler.startswith("local:"):
         count = scheduler[len("local:"):]
-        if not count.isdigit() or int(count) < 1:
-            raise ConfigError(f"scheduler 'local:N' needs a positive number of workers N; got {scheduler!r}")
         # Loopback only (in-process clusters too: otherwise their HTTP server listens on every interface).
         options = dict(n_workers=int(count), threads_per_worker=1, processes=processes, host="127.0.0.1",
                        protocol="tcp", dashboard_address=None)

@@ -52,6 +52,9 @@ import numpy as np
 
 from . import activations
 from .errors import ConfigError, DataError, NotFittedError
+from .margin import novikoff, separable
+from .perceptron_trace import explanation as _explanation
+from .perceptron_trace import message as _message
 from .validation import as_float_array
 
 _TRANSFERS = ("hardlim", "hardlims")
@@ -425,162 +428,6 @@ def _run(model: Perceptron, P, T, epochs, lr, mode, normalized, shuffle, pocket,
     return report
 
 
-def _message(r: PerceptronReport, Q: int, cycle_from, pocket: bool) -> str:
-    if r.converged:
-        text = (f"Converged: all {Q} training vectors are classified correctly after {r.epochs} "
-                f"epoch{'s' * (r.epochs != 1)} and {r.updates} weight update{'s' * (r.updates != 1)}.")
-        if r.bound is not None:
-            g = ", ".join(_num(v) for v in r.margin)
-            bd = ", ".join(_num(v) for v in r.bound)
-            start = r.history[0]
-            from_zero = not (np.any(start["W"]) or np.any(start["b"]))
-            text += (f" Margin γ = {g}, radius R = {_num(r.radius)}: Novikoff's bound (R/γ)² = {bd} "
-                     f"updates per neuron from zero weights; actual: {', '.join(map(str, r.updates_per_neuron))}"
-                     + ("." if from_zero else " (from the given initial weights, so the bound is a guide only)."))
-        return text
-    why = (f"the weights at the end of epoch {r.epochs} are those of epoch {cycle_from}, so the rule "
-           f"would cycle forever" if r.cycled else f"the epoch limit ({r.epochs}) was reached")
-    text = (f"Not converged: {why}; {r.errors} of {Q} training vectors are still misclassified"
-            f"{' by the pocket weights (the best seen)' if pocket else ''}.")
-    if r.separable is False:
-        text += (" The data are not linearly separable by this perceptron: no hyperplane W p + b = 0 "
-                 "puts every class on its own side. A multi-layer network (glassnet.Network with a "
-                 "hidden layer) can learn a boundary like this one.")
-    elif r.separable:
-        text += " The data are linearly separable, so more epochs will find a separating hyperplane."
-    else:
-        text += (" The data appear not to be linearly separable by this perceptron (too many to check); "
-                 "a multi-layer network (glassnet.Network with a hidden layer) can learn such boundaries.")
-    return text
-
-
-# ---------------------------------------------------------------- separability, margin, Novikoff
-
-
-def _signed(P: np.ndarray, T: np.ndarray, bias: bool) -> tuple[np.ndarray, np.ndarray]:
-    """``z_i = y_i x̃_i`` per neuron, with ``x̃ = [p, 1]`` (or ``p`` without a bias) and ``y = ±1``."""
-    X = np.hstack([P, np.ones((len(P), 1))]) if bias else P
-    Y = np.where(T > 0, 1.0, -1.0)
-    return X.astype(np.float64), Y
-
-
-def separable(P, T, bias: bool = True, max_size: int = 2_000_000) -> bool | None:
-    """Whether every neuron's classes can be split by a hyperplane (strictly).
-
-    A linear program looks for ``u`` with ``y_i u · x̃_i ≥ 1`` for all i (feasible exactly
-    when the data are strictly separable). None when ``Q·R > max_size`` (not checked).
-    """
-    from scipy.optimize import linprog
-
-    X, Y = _signed(np.asarray(P, float), np.asarray(T, float).reshape(len(P), -1), bias)
-    if X.size > max_size:
-        return None
-    for i in range(Y.shape[1]):
-        Z = Y[:, i:i + 1] * X
-        res = linprog(np.zeros(X.shape[1]), A_ub=-Z, b_ub=-np.ones(len(Z)), bounds=(None, None), method="highs")
-        if res.status != 0:
-            return False
-    return True
-
-
-def novikoff(P, T, bias: bool = True, W=None, b=None):
-    """Margin γ (per neuron), radius R and Novikoff's bound (R/γ)² for separable data.
-
-    Novikoff (1962): started from zero, the perceptron makes at most ``(R/γ)²`` updates
-    when some unit vector ``u`` gives every ``z_i = y_i x̃_i`` the margin ``u · z_i ≥ γ``
-    (``x̃ = [p, 1]``, ``R = max ‖x̃‖``). Any such ``u`` gives a valid bound; the largest γ
-    gives the tightest. γ here is the larger of
-
-    * the maximum margin: ``u = v / ‖v‖`` where ``v`` minimises ``½ ‖v‖²`` subject to
-      ``z_i · v ≥ 1`` for every i (the hard-margin SVM through the origin, in its primal
-      form: R + 1 unknowns, solved by SLSQP), γ = min_i u · z_i;
-    * the margin of the given hyperplane ``(W[i], b[i])``, when it separates.
-
-    Returns ``(margin, radius, bound)``: arrays (S,), float, arrays (S,); a neuron whose
-    data are not strictly separable gets γ = 0 and bound = inf.
-    """
-    from scipy.optimize import minimize
-
-    P = np.asarray(P, np.float64)
-    X, Y = _signed(P, np.asarray(T, float).reshape(len(P), -1), bias)
-    radius = float(np.sqrt((X * X).sum(axis=1).max()))
-    margins = np.zeros(Y.shape[1])
-    for i in range(Y.shape[1]):
-        Z = Y[:, i:i + 1] * X
-        res = minimize(lambda v: (0.5 * v @ v, v), np.zeros(Z.shape[1]), jac=True, method="SLSQP",
-                       constraints=[{"type": "ineq", "fun": lambda v: Z @ v - 1, "jac": lambda v: Z}],
-                       options={"maxiter": 500, "ftol": 1e-14})
-        candidates = [res.x]
-        if W is not None:
-            candidates.append(np.append(W[i], b[i]) if bias else np.asarray(W[i], float))
-        for u in candidates:
-            norm = np.linalg.norm(u)
-            if norm > 0:
-                margins[i] = max(margins[i], float((Z @ u).min() / norm))
-    with np.errstate(divide="ignore"):
-        bound = np.where(margins > 0, (radius / np.where(margins > 0, margins, 1)) ** 2, np.inf)
-    return margins, radius, bound
-
-
-# ---------------------------------------------------------------- the trace
-
-
-def _num(x) -> str:
-    from .explain.record import format_number
-    return format_number(float(x), 6)
-
-
-def _fmt(v) -> str | float:
-    """A cell: a number for one value, ``[1, −0.8]`` for a vector, ``[1, 0; 0, 1]`` for a matrix."""
-    v = np.asarray(v, dtype=np.float64)
-    if v.size == 1:
-        return float(v.ravel()[0])
-    if v.ndim == 2 and v.shape[0] > 1:
-        return "[" + "; ".join(", ".join(_num(x) for x in row) for row in v) + "]"
-    return "[" + ", ".join(_num(x) for x in v.ravel()) + "]"
-
-
-def _show(cell) -> str:
-    return _num(cell) if isinstance(cell, float) else cell
-
-
-def _row(r: dict, bias: bool) -> list:
-    if r["index"] is None:  # batch mode: the epoch's summed change
-        cells = ["Σ", r["epoch"], "", "", "", "", "", _fmt(r["dW"])] + ([_fmt(r["db"])] if bias else [])
-    else:
-        cells = [r["presentation"], r["epoch"]] + [_fmt(r[k]) for k in ("p", "t", "n", "a", "e", "dW")]
-        cells += [_fmt(r["db"])] if bias else []
-    return cells + [_fmt(r["W"])] + ([_fmt(r["b"])] if bias else [])
-
-
-def _explanation(model, report, lr, mode, normalized):
-    from .explain.record import Explanation, Section, Table
-
-    rows = [_row(r, model.bias) for r in report.presentations]
-
-    eta = "" if lr == 1 else "η "
-    p = "p̂" if normalized else "p"
-    header = ["#", "epoch", "p", "t", "n = Wp + b" if model.bias else "n = Wp", f"a = {model.transfer.name}(n)",
-              "e = t − a", f"ΔW = {eta}e {p}ᵀ"]
-    header += [f"Δb = {eta}e"] if model.bias else []
-    header += ["W", "b"] if model.bias else ["W"]
-    notes = [f"{model.transfer.name}: {model.transfer.formula}."]
-    if normalized:
-        notes.append("p̂ = p / √(1 + ‖p‖²) (learnpn)." if normalized in (True, "learnpn") else "p̂ = p / ‖p‖.")
-    if mode == "batch":
-        notes.append("Batch mode: every row uses the weights of the start of the epoch; the row Σ applies "
-                     "the summed change.")
-    if lr != 1:
-        notes.append(f"η = {_num(lr)}.")
-    W0, b0 = (_show(_fmt(report.history[0][k])) for k in ("W", "b"))
-    init = Section("Initial weights", [f"W = {W0}" + (f", b = {b0}" if model.bias else " (no bias)")])
-    table = Section("Presentations", [Table("One row per presentation", header, rows, notes)])
-    intro = ("The perceptron rule: n = W p + b, a = f(n), e = t − a, W ← W + η e pᵀ, b ← b + η e "
-             f"({mode} mode).")
-    return Explanation(f"Perceptron training ({model.transfer.name}, {mode})",
-                       [init, table, Section("Result", [report.message])], intro=intro)
-
-
 # ---------------------------------------------------------------- class labels ↔ targets
 
 
@@ -605,7 +452,7 @@ def encode_targets(y, transfer: str = "hardlim", coding: str = "onehot") -> tupl
     classes, index = np.unique(y, return_inverse=True)
     K = len(classes)
     if K < 2:
-        raise DataError(f"y has only one class ({classes[0]!r}); a classifier needs at least two")
+        raise DataError(f"y has only one class ({classes[0].item()!r}); a classifier needs at least two")
     if K == 2:
         bits = index.reshape(-1, 1)
     elif coding == "onehot":

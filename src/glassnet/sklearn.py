@@ -130,7 +130,7 @@ class PerceptronClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = np.unique(y)
         if len(self.classes_) < 2:
             raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes in the data; "
-                             f"got only one class: {self.classes_[0]!r}")
+                             f"got only one class: {self.classes_[0].item()!r}")
         T, _ = encode_targets(y, self.transfer, self.coding)
         seed = None
         if self.init == "random" or self.shuffle:

@@ -270,7 +270,7 @@ class _Run(training.Callback):
 
 
 def _epoch_line(epoch: int, total: int, logs: dict) -> str:
-    numbers = "  ".join(f"{k} {v:.4f}" for k, v in logs.items()
+    numbers = "  ".join(f"{k} {v:.4f}" if abs(v) < 1e6 else f"{k} {v:.4g}" for k, v in logs.items()
                         if k not in ("lr", "bytes_sent", "bytes_received", "seconds"))
     return f"epoch {epoch + 1:>{len(str(total))}}/{total}  {numbers}"
 
@@ -309,6 +309,12 @@ def run(args) -> int:
     if ckpt and not {"epoch", "rng", "history"} <= set(ckpt.training_state):
         raise ModelFileError(f"{args.resume}: was not written by glassnet train, so it cannot be resumed here")
     s = _settings(args, saved.get("settings"))
+    if args.dask_scheduler:                         # before the data are read: a typo costs nothing
+        from ..distributed import check_scheduler
+        args.dask_scheduler = check_scheduler(args.dask_scheduler)
+        if args.batch_size is not None:
+            raise ConfigError("--dask-scheduler trains with full batches (one step per epoch); "
+                              "leave out --batch-size")
     Xtr, Xte, ytr, yte, meta, name = _load(s)
     task, classes = meta["task"], meta.get("classes")
     net, s["loss"] = C.build_mlp(Xtr.shape[1], C.parse_layers(s["layers"]), s["activation"], task,
@@ -333,8 +339,6 @@ def run(args) -> int:
                   meta, args.quiet)
     callbacks = [cb for cb in (early, runner) if cb is not None]
     steps = -(-meta["n_train"] // s["batch_size"])
-    if args.dask_scheduler and args.batch_size is not None:
-        raise ConfigError("--dask-scheduler trains with full batches (one step per epoch); leave out --batch-size")
     if not args.quiet:
         tty = sys.stdout.isatty() and importlib.util.find_spec("rich") is not None and not args.dask_scheduler
         callbacks.append(_Bar(start, s["epochs"], steps) if tty else _EpochLines(start, s["epochs"]))
