@@ -143,3 +143,10 @@ def test_perceptron_lr_is_the_same_option_as_learning_rate(capsys):
     assert outputs[0] == outputs[1] and "η = 0.5" in outputs[0]
     code, out, err = run(capsys, "perceptron", "--example", "and", "--lr", "0")
     assert code == 1 and err.splitlines() == ["glassnet: error: --learning-rate must be a positive number; got 0"]
+
+
+def test_perceptron_plot_into_a_missing_folder_names_the_folder(tmp_path, capsys):
+    target = tmp_path / "missing" / "x.png"
+    assert main(["perceptron", "--example", "and", "--plot", str(target)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "does not exist" in err[0] and "missing" in err[0]

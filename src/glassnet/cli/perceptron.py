@@ -83,6 +83,9 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("give DATA.csv --target COL, or --example and|or|xor|nand|nor")
 
     T, classes = encode_targets(y, args.transfer, args.coding)
+    if args.plot:                       # refuse an unwritable picture before any work is done
+        from ._common import check_output
+        check_output(args.plot, overwrite=True, option="--plot")
     net = Perceptron(args.transfer, bias=not args.no_bias, init=args.init, seed=args.seed)
     report = net.train(X, T, epochs=args.epochs, learning_rate=args.learning_rate, mode=args.mode,
                        normalized=args.normalized, shuffle=args.shuffle, pocket=args.pocket, trace=args.trace)
