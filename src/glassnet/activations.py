@@ -112,6 +112,10 @@ class Activation:
 # ---------------------------------------------------------------- the functions
 
 
+#: per float dtype, the x below which e^x comes within a factor e of the smallest normal number
+_EXP_FLOOR = {np.dtype(t).char: float(np.log(np.finfo(t).tiny) + 1) for t in (np.float16, np.float32, np.float64)}
+
+
 def exp_nonpositive(x: Array) -> Array:
     """``e^x`` for ``x ≤ 0``, without a floating-point underflow.
 
@@ -123,7 +127,8 @@ def exp_nonpositive(x: Array) -> Array:
     x = np.asarray(x)
     if x.dtype.kind != "f":
         x = x.astype(np.float64)
-    small = x < np.log(np.finfo(x.dtype).tiny) + 1
+    floor = _EXP_FLOOR.get(x.dtype.char)
+    small = x < (np.log(np.finfo(x.dtype).tiny) + 1 if floor is None else floor)
     if small.any():
         return np.exp(x, out=np.zeros_like(x), where=~small)
     return np.exp(x)
@@ -148,10 +153,37 @@ def _softplus(net: Array) -> Array:
     return np.maximum(net, 0) + np.log1p(exp_nonpositive(-np.abs(net)))
 
 
-def _softmax(net: Array) -> Array:
-    z = net - net.max(axis=-1, keepdims=True)
-    e = exp_nonpositive(z)
-    return e / e.sum(axis=-1, keepdims=True)
+def _rowwise_max(x: Array) -> Array:
+    """``x.max(axis=-1, keepdims=True)``: each row's largest entry, picked by its ``argmax``.
+
+    (The same numbers; for short rows such as a softmax's ten outputs, picking is about
+    three times faster than NumPy's reduction along the last axis.)
+    """
+    k = x.shape[-1]
+    flat = x.reshape(-1)
+    i = x.reshape(-1, k).argmax(axis=1)
+    i += np.arange(0, flat.size, k)
+    return flat[i].reshape(x.shape[:-1] + (1,))
+
+
+def _rowwise_sum(x: Array) -> Array:
+    """``Σ_k x[..., k]`` with the last axis kept (``x @ 1``: a matrix–vector product, faster
+    than NumPy's reduction along a short last axis)."""
+    return np.matmul(x, np.ones((x.shape[-1], 1), dtype=x.dtype))
+
+
+def _softmax(net: Array, out: Array | None = None) -> Array:
+    """``e^(net − max) / Σ e^(net − max)`` along the last axis, written into ``out`` when given."""
+    if net.dtype.kind != "f":
+        net = net.astype(np.float64)
+    z = np.subtract(net, _rowwise_max(net), out=out)
+    small = z < _EXP_FLOOR.get(z.dtype.char, -np.inf)
+    if small.any():                                  # as exp_nonpositive: 0 instead of an underflow
+        np.exp(z, out=z, where=~small)
+        z[small] = 0
+    else:
+        np.exp(z, out=z)
+    return np.divide(z, _rowwise_sum(z), out=z)
 
 
 class _Softmax(Activation):
@@ -254,6 +286,7 @@ softmax = register(_Softmax(
     latex=r"\mathrm{out}_k = \frac{e^{\mathrm{net}_k}}{\sum_j e^{\mathrm{net}_j}}",
     derivative_latex=r"\frac{\partial \mathrm{out}_k}{\partial \mathrm{net}_j} = \mathrm{out}_k([k=j] - \mathrm{out}_j)",
     elementwise=False,
+    value_into=_softmax,
 ))
 hardlim = register(Activation(
     "hardlim",

@@ -24,7 +24,7 @@ from typing import Callable
 
 import numpy as np
 
-from .activations import exp_nonpositive
+from .activations import _rowwise_max, _rowwise_sum, exp_nonpositive
 from .errors import ConfigError
 
 Array = np.ndarray
@@ -109,7 +109,7 @@ class Loss:
     def _reduce(self, per_sample: Array, sample_weight: Array | None) -> float:
         w = self._weights(per_sample.shape[0], sample_weight)
         if w is None:
-            return float(per_sample.mean())
+            return float(per_sample.sum()) / per_sample.shape[0]
         return float((per_sample * w).sum() / w.sum())
 
     def _scale(self, g: Array, sample_weight: Array | None) -> Array:
@@ -160,7 +160,7 @@ def _row_sum(terms: Callable[[Array, Array], Array]) -> Callable[[Array, Array],
     """The per-sample loss ``L_i = Σ_k E_ik`` from a per-output ``terms`` function."""
     def per_sample(a: Array, target: Array) -> Array:
         t = terms(a, target)
-        return t.reshape(t.shape[0], -1).sum(axis=1)
+        return _rowwise_sum(t.reshape(t.shape[0], -1))[:, 0]
     return per_sample
 
 
@@ -193,8 +193,8 @@ def _cce_terms(out: Array, target: Array) -> Array:
 
 def _cce_terms_from_net(net: Array, target: Array) -> Array:
     # −t_k log softmax(z)_k = t_k (logsumexp(z) − z_k)
-    m = net.max(axis=-1, keepdims=True)
-    lse = m + np.log(exp_nonpositive(net - m).sum(axis=-1, keepdims=True))
+    m = _rowwise_max(net)
+    lse = m + np.log(_rowwise_sum(exp_nonpositive(net - m)))
     return target * (lse - net)
 
 

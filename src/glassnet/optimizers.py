@@ -103,12 +103,26 @@ class Optimizer:
         self.iterations = 0
         self.state: list[dict[str, np.ndarray]] = []
         self._scratch: np.ndarray | None = None  # two rows: a temporary and the decayed gradient
+        self._chunks: list[list[tuple]] = []
         self._sizes: list[int] | None = None
 
     def _allocate(self, params: list[np.ndarray]) -> None:
         self.state = [{slot: np.zeros(p.size, dtype=p.dtype) for slot in self._slots} for p in params]
         dtype = np.result_type(*[p.dtype for p in params])
         self._scratch = np.empty((2, min(CHUNK, max(p.size for p in params))), dtype=dtype)
+        self._chunks = []
+
+    def _make_chunks(self) -> None:
+        """Per array, its chunks: ``(lo, hi, views of the state, two scratch rows)``, made once."""
+        size = self._scratch.shape[1]
+        self._chunks = [[(lo, min(lo + size, n), {k: v[lo:lo + size] for k, v in state.items()},
+                          self._scratch[0, :min(size, n - lo)], self._scratch[1, :min(size, n - lo)])
+                         for lo in range(0, n, size)] for n, state in zip(self._sizes, self.state)]
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_chunks"] = []                          # views: remade after unpickling
+        return state
 
     def step(self, params: np.ndarray | Sequence[np.ndarray], grads: np.ndarray | Sequence[np.ndarray]) -> None:
         """Update ``params`` in place from ``grads`` (arrays of the same shapes).
@@ -129,20 +143,21 @@ class Optimizer:
         elif sizes != self._sizes:
             raise ConfigError(f"{type(self).__name__} holds state for parameters of sizes {self._sizes}; "
                               f"got {sizes} (the network changed: call reset())")
+        if not self._chunks:
+            self._make_chunks()
         if self.clip_norm is not None:
             clip_grad_norm(grads, self.clip_norm)
         self.iterations += 1
         self._prepare()
         coupled_decay = self.weight_decay and not self._decoupled
-        for p, g, state in zip(params, grads, self.state):
+        for p, g, chunks in zip(params, grads, self._chunks):
             p, g = p.reshape(-1), g.reshape(-1)
-            for lo in range(0, p.size, CHUNK):
-                hi = min(lo + CHUNK, p.size)
-                pc, gc, t = p[lo:hi], g[lo:hi], self._scratch[0, :hi - lo]
+            for lo, hi, state, t, t2 in chunks:
+                pc, gc = p[lo:hi], g[lo:hi]
                 if coupled_decay:                    # g ← grad + λ θ  (L2 penalty λ/2 ‖θ‖²)
-                    gc = np.multiply(pc, self.weight_decay, out=self._scratch[1, :hi - lo])
+                    gc = np.multiply(pc, self.weight_decay, out=t2)
                     gc += g[lo:hi]
-                self._update(pc, gc, t, {k: v[lo:hi] for k, v in state.items()})
+                self._update(pc, gc, t, state)
 
     def _prepare(self) -> None:
         """Compute the scalars of this step (bias corrections) once for all chunks."""
@@ -291,8 +306,15 @@ class Adam(Optimizer):
         # Bias correction, then the step:
         p = p - lr / (1 - beta1**t) * m / (√v̂ / √(1 - beta2**t) + eps)
 
-    Computed as ``p -= (lr √(1 − β₂ᵗ) / (1 − β₁ᵗ)) · m / (√v̂ + eps √(1 − β₂ᵗ))``: the same
-    number, two passes fewer.
+    The moments are kept as decaying *sums*, ``M = m / (1 − β₁)`` and ``V = v / (1 − β₂)``,
+    which are updated in two passes each (``M ← β₁ M + g``, ``V ← β₂ V + g²``), and the
+    constant factors go into two scalars computed once per step::
+
+        p -= [lr (1 − β₁) √(1 − β₂ᵗ) / ((1 − β₁ᵗ) √(1 − β₂))] · M / (√V̂ + eps √(1 − β₂ᵗ) / √(1 − β₂))
+
+    — the same number as torch's form, in ten passes over the parameters instead of twelve
+    (the tests compare 20-step trajectories with ``torch.optim.Adam``). ``state["m"]`` and
+    ``state["v"]`` hold ``M`` and ``V``.
     """
 
     name = "adam"
@@ -309,23 +331,21 @@ class Adam(Optimizer):
         super().__init__(lr, weight_decay, clip_norm)
 
     def _prepare(self):
-        # Bias correction.
+        # Bias correction, and the factors (1 − β₁) and √(1 − β₂) of the stored sums.
         t = self.iterations
-        root = math.sqrt(1.0 - self.beta2 ** t)
-        self._step_size = self.lr * root / (1.0 - self.beta1 ** t)
+        root = math.sqrt(1.0 - self.beta2 ** t) / math.sqrt(1.0 - self.beta2)
+        self._step_size = self.lr * (1.0 - self.beta1) / (1.0 - self.beta1 ** t) * root
         self._eps_hat = self.eps * root
 
     def _update(self, p, g, t, state):
         if self._decoupled and self.weight_decay:
             p *= 1.0 - self.lr * self.weight_decay
         m, v = state["m"], state["v"]
-        np.subtract(g, m, out=t)
-        t *= 1.0 - self.beta1
-        m += t                                       # m ← β₁ m + (1 − β₁) g
+        m *= self.beta1
+        m += g                                       # M ← β₁ M + g
+        np.square(g, out=t)
         v *= self.beta2
-        np.multiply(g, 1.0 - self.beta2, out=t)
-        t *= g
-        v += t                                       # v ← β₂ v + (1 − β₂) g²
+        v += t                                       # V ← β₂ V + g²
         if self.amsgrad:
             v = np.maximum(state["v_max"], v, out=state["v_max"])
         np.sqrt(v, out=t)

@@ -281,7 +281,7 @@ def _correct(out: np.ndarray, labels: np.ndarray) -> float:
     """How many samples are classified right (for several sigmoid outputs: the fraction of outputs)."""
     if labels.dtype == bool:
         return float(((out > 0.5) == labels).mean(axis=tuple(range(1, out.ndim))).sum())
-    return float(np.count_nonzero(out.argmax(axis=1) == labels))
+    return np.count_nonzero(out.argmax(axis=1) == labels)
 
 
 def _data_loss(network, out: np.ndarray, y: np.ndarray, sw) -> float:
@@ -440,6 +440,12 @@ def fit(network, X, y, *, epochs: int = 10, batch_size: int = 32, optimizer="ada
     # Buffers for one batch, allocated once; the shuffled order is a permutation of indices.
     xbuf = np.empty((min(batch_size, n),) + X.shape[1:], dtype=X.dtype) if shuffle else None
     ybuf = np.empty((min(batch_size, n),) + y.shape[1:], dtype=y.dtype) if shuffle else None
+    lbuf = np.empty((min(batch_size, n),) + labels.shape[1:], dtype=labels.dtype) \
+        if shuffle and labels is not None else None
+    # Only the callbacks that look at batches are called after each batch.
+    batch_hooks = [cb.on_batch_end for cb in cbs.callbacks
+                   if getattr(type(cb), "on_batch_end", None) is not Callback.on_batch_end
+                   or "on_batch_end" in vars(cb)]
     stop = _StopFlag()
     skipped = _skip_data_gradient(network)
     cbs.on_train_begin({})
@@ -457,21 +463,24 @@ def fit(network, X, y, *, epochs: int = 10, batch_size: int = 32, optimizer="ada
                         idx = order[lo:hi]
                         xb = np.take(X, idx, axis=0, out=xbuf[:hi - lo], mode="clip")
                         yb = np.take(y, idx, axis=0, out=ybuf[:hi - lo], mode="clip")
+                        lb = None if labels is None else np.take(labels, idx, axis=0, out=lbuf[:hi - lo], mode="clip")
                     else:
                         idx, xb, yb = slice(lo, hi), X[lo:hi], y[lo:hi]
+                        lb = None if labels is None else labels[lo:hi]
                     wb = None if sw is None else sw[idx]
                     out = network._forward(xb, training=True)
-                    loss = network._loss(out, yb, wb)
+                    loss = network._loss(out, yb, wb)     # a NaN/inf anywhere in the pass shows here
                     if not math.isfinite(loss):
                         _diverged(network, good, history, opt, epoch, b, loss)
                     network._backward(out, yb, wb)
                     opt.step(params, grads)
-                    size = float(np.sum(wb)) if wb is not None else float(hi - lo)
+                    size = float(np.sum(wb)) if wb is not None else hi - lo
                     total += loss * size
                     weight += size
-                    if labels is not None:
-                        correct += _correct(out, labels[idx])
-                    cbs.on_batch_end(b, {"loss": loss, "size": hi - lo})
+                    if lb is not None:
+                        correct += _correct(out, lb)
+                    for hook in batch_hooks:
+                        hook(b, {"loss": loss, "size": hi - lo})
                     if stop.requested:
                         raise KeyboardInterrupt
                 if not np.isfinite(params).all():
