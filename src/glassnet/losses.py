@@ -133,7 +133,7 @@ class Loss:
         probability targets) and stays right for rows that do not.
         """
         if self.name == "categorical_crossentropy":
-            g = np.multiply(out, np.sum(target, axis=-1, keepdims=True), dtype=out.dtype)
+            g = np.multiply(out, _rowwise_sum(np.asarray(target, dtype=out.dtype)), dtype=out.dtype)
             g -= target
         else:
             g = np.subtract(out, target, dtype=out.dtype)

@@ -45,6 +45,12 @@ def pair(value, name: str, minimum: int = 1) -> tuple[int, int]:
     return int(items[0]), int(items[1])
 
 
+# ∂E/∂W = δ colsᵀ is a (F, n·Ho·Wo)·(n·Ho·Wo, C·kh·kw) product. When C·kh·kw is tiny (a first
+# layer on one-channel images), OpenBLAS's GEMM runs it ~2.3× slower than C·kh·kw matrix-vector
+# products (373 → 156 µs for 8 filters, 3×3, batch 128 of 28×28); from ~72 columns on GEMM wins.
+_FEW_COLUMNS = 16
+
+
 def scratch(layer: Layer, name: str, shape: tuple[int, ...]) -> np.ndarray:
     """A work array of the layer's dtype, kept and reused while the batch shape stays the same.
 
@@ -231,7 +237,12 @@ class Conv2D(Layer):
             d = scratch(self, "delta", d.shape)
             d[...] = delta.transpose(1, 0, 2, 3)
         d = d.reshape(F, -1)                                                    # (F, n·Ho·Wo)
-        np.matmul(d, self.cols.T, out=self.grads["W"].reshape(F, -1))
+        gW = self.grads["W"].reshape(F, -1)
+        if self.cols.shape[0] <= _FEW_COLUMNS:  # e.g. 3×3 on grey images: one matrix-vector product per column
+            for c, column in enumerate(self.cols):
+                np.matmul(d, column, out=gW[:, c])
+        else:
+            np.matmul(d, self.cols.T, out=gW)
         if self.use_bias:  # Σ over the columns, as a matrix-vector product with ones (faster than sum)
             if self._ones is None or self._ones.shape[0] != d.shape[1]:
                 self._ones = np.ones(d.shape[1], dtype=self.dtype)
