@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import ConfigError
+
 
 class Layer:
     """Base class: a layer with no parameters that passes its input through."""
 
     #: the short name used in model files and summaries
     kind = "layer"
+    #: what the axes of the kernel ``W`` are, added to the message of a wrong-shape initialiser
+    kernel_axes = ""
 
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
@@ -32,12 +36,36 @@ class Layer:
         self.input_shape: tuple[int, ...] | None = None
         self.output_shape: tuple[int, ...] | None = None
         self.dtype = np.float64
+        self._buffers: dict[str, np.ndarray] = {}  # work arrays kept between batches: see _buffer
 
     def build(self, input_shape: tuple[int, ...], rng: np.random.Generator, dtype) -> tuple[int, ...]:
         self.input_shape = tuple(input_shape)
         self.output_shape = self.compute_output_shape(self.input_shape)
         self.dtype = np.dtype(dtype)
         return self.output_shape
+
+    def _initial(self, name: str, initializer, shape: tuple[int, ...], fan_in: int, fan_out: int,
+                 rng: np.random.Generator) -> np.ndarray:
+        """Call an initialiser and check what it returns (a user's callable may get it wrong)."""
+        value = np.asarray(initializer(shape, fan_in, fan_out, rng, self.dtype))
+        if value.shape != shape:
+            axes = f" {self.kernel_axes}" if name == "W" and self.kernel_axes else ""
+            raise ConfigError(f"the initializer of {name} returned shape {value.shape}; "
+                              f"this layer needs {name} of shape {shape}{axes}")
+        return value.astype(self.dtype, copy=False)
+
+    def _buffer(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
+        """A work array of the layer's dtype, kept and reused while its shape stays the same.
+
+        A new one is made when the batch size (or the dtype) changes. Only for arrays the
+        layer does not hand out for keeps: reusing them spares the allocator from fetching
+        new memory pages at every batch.
+        """
+        buffers = self.__dict__.setdefault("_buffers", {})
+        buf = buffers.get(name)
+        if buf is None or buf.shape != shape or buf.dtype != self.dtype:
+            buf = buffers[name] = np.empty(shape, dtype=self.dtype)
+        return buf
 
     def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         return input_shape

@@ -51,19 +51,6 @@ def pair(value, name: str, minimum: int = 1) -> tuple[int, int]:
 _FEW_COLUMNS = 16
 
 
-def scratch(layer: Layer, name: str, shape: tuple[int, ...]) -> np.ndarray:
-    """A work array of the layer's dtype, kept and reused while the batch shape stays the same.
-
-    Only for arrays the layer never hands out (outputs and input gradients are always fresh):
-    reusing them spares the allocator from fetching new memory pages at every batch.
-    """
-    buffers = layer.__dict__.setdefault("_scratch", {})
-    buf = buffers.get(name)
-    if buf is None or buf.shape != shape or buf.dtype != layer.dtype:
-        buf = buffers[name] = np.empty(shape, dtype=layer.dtype)
-    return buf
-
-
 def _padding(padding, kernel: tuple[int, int], stride: tuple[int, int],
              size: tuple[int, int]) -> tuple[int, int, int, int]:
     """Zeros added ``(top, bottom, left, right)``.
@@ -121,6 +108,7 @@ class Conv2D(Layer):
     """
 
     kind = "conv2d"
+    kernel_axes = "(filters, channels, kh, kw)"
 
     def __init__(self, filters: int, kernel_size, stride=1, padding="valid", activation="identity",
                  use_bias: bool = True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
@@ -175,14 +163,6 @@ class Conv2D(Layer):
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
         return shape
 
-    def _initial(self, name, initializer, shape, fan_in, fan_out, rng):
-        """Call an initialiser and check what it returns (a user's callable may get it wrong)."""
-        value = np.asarray(initializer(shape, fan_in, fan_out, rng, self.dtype))
-        if value.shape != shape:
-            raise ConfigError(f"the initializer of {name} returned shape {value.shape}; this layer needs "
-                              f"{name} of shape {shape}" + (" (filters, channels, kh, kw)" if name == "W" else ""))
-        return value.astype(self.dtype, copy=False)
-
     def _windows(self, image: np.ndarray, i: int, j: int) -> np.ndarray:
         """The pixels kernel offset ``(i, j)`` meets at every output position (a strided view)."""
         (_, Ho, Wo), (sh, sw) = self.output_shape, self.stride
@@ -203,7 +183,7 @@ class Conv2D(Layer):
         if any(self.pads):
             image = np.zeros((C, n, H + top + bottom, W + left + right), dtype=self.dtype)
             image[:, :, top:top + H, left:left + W] = x.transpose(1, 0, 2, 3)
-        cols = scratch(self, "cols", (C, kh, kw, n, Ho, Wo))
+        cols = self._buffer("cols", (C, kh, kw, n, Ho, Wo))
         for i in range(kh):
             for j in range(kw):
                 cols[:, i, j] = self._windows(image, i, j)
@@ -234,7 +214,7 @@ class Conv2D(Layer):
         n, F = delta.shape[0], self.filters
         d = delta.transpose(1, 0, 2, 3)                                         # (F, n, Ho, Wo)
         if not d.flags.c_contiguous:
-            d = scratch(self, "delta", d.shape)
+            d = self._buffer("delta", d.shape)
             d[...] = delta.transpose(1, 0, 2, 3)
         d = d.reshape(F, -1)                                                    # (F, n·Ho·Wo)
         gW = self.grads["W"].reshape(F, -1)

@@ -52,6 +52,7 @@ class Dense(Layer):
     """
 
     kind = "dense"
+    kernel_axes = "(units, inputs)"
 
     def __init__(self, units: int, activation="identity", use_bias: bool = True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros", W=None, b=None):
@@ -71,7 +72,6 @@ class Dense(Layer):
         self._init_names = (kernel_initializer if isinstance(kernel_initializer, str) and W is None else None,
                             bias_initializer if isinstance(bias_initializer, str) and b is None else None)
         self.needs_input_grad = True
-        self._buffers: dict[str, np.ndarray] = {}
 
     def compute_output_shape(self, input_shape):
         if len(input_shape) != 1:
@@ -88,21 +88,6 @@ class Dense(Layer):
             self.trainable["b"] = True
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
         return shape
-
-    def _initial(self, name, initializer, shape, fan_in, fan_out, rng):
-        """Call an initialiser and check what it returns (a user's callable may get it wrong)."""
-        value = np.asarray(initializer(shape, fan_in, fan_out, rng, self.dtype))
-        if value.shape != shape:
-            raise ConfigError(f"the initializer of {name} returned shape {value.shape}; "
-                              f"this layer needs {name} of shape {shape} (units, inputs)")
-        return value.astype(self.dtype, copy=False)
-
-    def _buffer(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
-        """An array kept between training batches (a new one when the batch size changes)."""
-        buf = self._buffers.get(name)
-        if buf is None or buf.shape != shape or buf.dtype != self.dtype:
-            buf = self._buffers[name] = np.empty(shape, dtype=self.dtype)
-        return buf
 
     def _ones(self, n: int) -> np.ndarray:
         ones = self._buffers.get("ones")

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import ConfigError, DataError, NotFittedError
 from .base import Layer
-from .conv import pair, scratch
+from .conv import pair
 
 
 class _Pool2D(Layer):
@@ -112,7 +112,7 @@ class MaxPool2D(_Pool2D):
         offsets = self._offsets()
         # One contiguous plane per window offset (kept: backward compares them with the maxima,
         # and comparisons on contiguous memory are several times faster than on strided views).
-        planes = scratch(self, "planes", (len(offsets), x.shape[0]) + self.output_shape)
+        planes = self._buffer("planes", (len(offsets), x.shape[0]) + self.output_shape)
         for k, (i, j) in enumerate(offsets):
             planes[k] = self._window(x, i, j)
         self.planes = planes
