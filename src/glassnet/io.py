@@ -241,21 +241,26 @@ def _save_error(path: str, exc: OSError) -> ModelFileError:
     return ModelFileError(f"could not save {path}: {reason}; any previous file there is unchanged")
 
 
-def _check_destination(path: str, overwrite: bool) -> None:
-    """Refuse, before anything is written, a destination :func:`save` must not or cannot write."""
+def check_destination(path: str, overwrite: bool, error: type[Exception] = ModelFileError,
+                      what: str = "save", hint: str = "pass overwrite=True (glassnet: --overwrite)") -> None:
+    """Refuse, before anything is written, a destination that must not or cannot be written.
+
+    Raises ``error`` (``ModelFileError`` by default) naming ``path`` when it is a folder,
+    when its folder is missing or not writable, or when it exists and ``overwrite`` is False.
+    """
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
-        raise ModelFileError(f"cannot save {path}: it is a folder; give a file name such as model.safetensors")
+        raise error(f"cannot {what} {path}: it is a folder; give a file name")
     if not os.path.isdir(folder):
-        raise ModelFileError(f"cannot save {path}: the folder {folder} does not exist (create it first)")
+        raise error(f"cannot {what} {path}: the folder {folder} does not exist (create it first)")
     if os.path.lexists(path) and not overwrite:
-        raise ModelFileError(f"{path} already exists; pass overwrite=True (glassnet: --overwrite) to replace it")
+        raise error(f"{path} already exists; {hint} to replace it (nothing was written)")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise ModelFileError(f"could not save {path}: the folder {folder} is not writable")
+        raise error(f"cannot {what} {path}: the folder {folder} is not writable")
 
 
 def _write_model_file(path: str, chunks: list, overwrite: bool) -> None:
-    _check_destination(path, overwrite)
+    check_destination(path, overwrite)
     try:
         atomic_write(path, chunks)
     except OSError as exc:

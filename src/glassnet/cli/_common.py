@@ -367,16 +367,10 @@ def fresh_name(path: str) -> str:
 
 
 def check_output(path: str, overwrite: bool, option: str = "-o/--output") -> None:
-    """Refuse, before any work is done, an output that cannot or must not be written."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise ConfigError(f"{option} {path} is a folder; give a file name")
-    if not os.path.isdir(folder):
-        raise ConfigError(f"{option} {path}: the folder {folder} does not exist (create it first)")
-    if os.path.lexists(path) and not overwrite:
-        raise ConfigError(f"{path} already exists; pass --overwrite to replace it (nothing was written)")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise ConfigError(f"{option} {path}: the folder {folder} is not writable")
+    """Refuse, before any work is done, an output (given with ``option``) that cannot or must not be written."""
+    from ..io import check_destination
+
+    check_destination(path, overwrite, error=ConfigError, what=f"write {option}", hint="pass --overwrite")
 
 
 def write_text(path: str, text: str, overwrite: bool) -> None:
