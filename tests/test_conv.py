@@ -13,20 +13,7 @@ from glassnet.layers.conv import Conv2D
 from glassnet.layers.dense import Dense
 from glassnet.layers.pooling import MaxPool2D
 from glassnet.layers.reshape import Flatten
-
-TOL = 1e-9
-
-
-def rel(a, b) -> float:
-    """Largest deviation relative to the reference's largest entry."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    assert a.shape == b.shape, (a.shape, b.shape)
-    return float(np.abs(a - b).max() / max(np.abs(b).max(), 1e-300))
-
-
-def built(layer, input_shape, dtype=np.float64, seed=0):
-    layer.build(input_shape, np.random.default_rng(seed), dtype)
-    return layer
+from layer_helpers import TOL, built, rel
 
 
 def torch_conv(x, W, b, stride, pads):

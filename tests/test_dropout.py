@@ -11,11 +11,7 @@ from glassnet import Network
 from glassnet.errors import ConfigError, DataError, NotFittedError
 from glassnet.layers.dense import Dense
 from glassnet.layers.dropout import Dropout
-
-
-def built(layer, input_shape, dtype=np.float64, seed=0):
-    layer.build(input_shape, np.random.default_rng(seed), dtype)
-    return layer
+from layer_helpers import built
 
 
 @pytest.mark.parametrize("rate, shape", [(0.5, (6, 10)), (0.2, (3, 2, 5, 4)), (0.75, (4, 7))])

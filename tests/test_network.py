@@ -14,7 +14,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from glassnet import Dense, Network, activations
+from glassnet import Dense, Network
 from glassnet.activations import Activation
 from glassnet.errors import ConfigError, DataError, NotFittedError
 

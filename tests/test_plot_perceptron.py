@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from numpy.testing import assert_allclose, assert_array_equal  # noqa: E402
+from numpy.testing import assert_allclose  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from glassnet.errors import DataError  # noqa: E402

@@ -12,19 +12,7 @@ from glassnet.errors import ConfigError, DataError
 from glassnet.layers.dense import Dense
 from glassnet.layers.pooling import AveragePool2D, MaxPool2D
 from glassnet.layers.reshape import Flatten
-
-TOL = 1e-9
-
-
-def rel(a, b) -> float:
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    assert a.shape == b.shape, (a.shape, b.shape)
-    return float(np.abs(a - b).max() / max(np.abs(b).max(), 1e-300))
-
-
-def built(layer, input_shape, dtype=np.float64):
-    layer.build(input_shape, np.random.default_rng(0), dtype)
-    return layer
+from layer_helpers import TOL, built, rel
 
 
 # (n, C, H, W, pool_size, stride): tiling, leftover rows/columns, overlapping and gapped windows

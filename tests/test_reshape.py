@@ -8,11 +8,7 @@ import torch
 
 from glassnet.errors import ConfigError, DataError
 from glassnet.layers.reshape import Flatten, Reshape
-
-
-def built(layer, input_shape, dtype=np.float64):
-    layer.build(input_shape, np.random.default_rng(0), dtype)
-    return layer
+from layer_helpers import built
 
 
 @pytest.mark.parametrize("shape", [(3, 4), (2, 3, 4, 5), (5, 1, 2, 2, 3)])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 
 from ..errors import ConfigError, DataError
 from .base import Layer

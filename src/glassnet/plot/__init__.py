@@ -40,3 +40,7 @@ from .diagram import plot_network  # noqa: E402
 from .history import plot_history  # noqa: E402
 from .regions import animate_decision_regions, animate_regions, plot_decision_regions, record_regions  # noqa: E402
 from .weights import confusion_matrix, plot_confusion_matrix, plot_weight_histograms  # noqa: E402
+
+__all__ = ["pyplot", "plot_history", "plot_decision_regions", "record_regions", "animate_regions",
+           "animate_decision_regions", "plot_network", "plot_weight_histograms", "confusion_matrix",
+           "plot_confusion_matrix", "plot_kernels", "plot_feature_maps"]

@@ -97,7 +97,6 @@ def plot_training(P, T, history, ax=None, feature_names=("p₁", "p₂"), every_
     """
     if not history:
         raise ConfigError("history is empty: train the perceptron first (report.history)")
-    plt = pyplot()
     ax = plot_vectors(P, T, ax, feature_names)
     shown = history if every_epoch else history[-1:]
     last = len(shown) - 1
