@@ -189,6 +189,45 @@ def test_losses_at_extreme_inputs_never_warn_and_stay_finite(strict_floats, dtyp
                 assert d.dtype == dtype and np.all(np.isfinite(d)), name
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_class_label_form_matches_torch_cross_entropy_on_indices(dtype, rng):
+    # fit's path for one-hot targets: E = −mean ln out_label, ∂E/∂net = (out − e_label)/n
+    net = (rng.normal(size=(33, 7)) * 4).astype(dtype)
+    labels = rng.integers(0, 7, size=33)
+    z = torch.from_numpy(net.astype(np.float64)).requires_grad_()
+    ref = F.cross_entropy(z, torch.from_numpy(labels))
+    ref.backward()
+    loss, out = losses.categorical_crossentropy, activations.softmax(net)
+    rel = 1e-13 if dtype == np.float64 else 1e-6
+    assert loss.value_from_labels(out, net, labels) == pytest.approx(ref.item(), rel=rel)
+    delta = loss.fused_delta_from_labels(out, labels, into=np.empty_like(out))
+    assert delta.dtype == dtype
+    np.testing.assert_allclose(delta, z.grad.numpy(), rtol=rel, atol=1e-16 if dtype == np.float64 else 1e-8)
+    onehot = np.eye(7, dtype=dtype)[labels]                 # the same numbers as the one-hot form, bit for bit
+    np.testing.assert_array_equal(delta, loss.fused_delta(out, onehot))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_class_label_form_of_an_underflowed_probability_is_exact(strict_floats, dtype):
+    # out_label rounds to 0 (or a subnormal): the row is computed from net as logsumexp − net_label
+    net = np.array([[0.0, 900.0, -900.0], [1.0, 2.0, 3.0]], dtype=dtype)
+    labels = np.array([2, 0])
+    with strict_floats():
+        out = activations.softmax(net)
+        value = losses.categorical_crossentropy.value_from_labels(out, net, labels)
+    ref = F.cross_entropy(torch.from_numpy(net.astype(np.float64)), torch.from_numpy(labels)).item()
+    assert out[0, 2] == 0.0 and value == pytest.approx(ref, rel=1e-6)
+
+
+def test_class_label_form_is_only_for_categorical_crossentropy():
+    out = np.full((2, 2), 0.5)
+    for name in ("mse", "binary_crossentropy", "total_error"):
+        with pytest.raises(ConfigError, match="class labels"):
+            losses.get(name).value_from_labels(out, out, np.array([0, 1]))
+        with pytest.raises(ConfigError, match="class labels"):
+            losses.get(name).fused_delta_from_labels(out, np.array([0, 1]))
+
+
 def test_extreme_fused_values_match_torch():
     net = np.array([[-1e4, 0.0, 1e4], [1e4, 1e4 - 2, -1e4]])
     target = np.array([[1.0, 0, 0], [0, 1, 0]])

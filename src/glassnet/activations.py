@@ -162,14 +162,32 @@ def _rowwise_max(x: Array) -> Array:
     k = x.shape[-1]
     flat = x.reshape(-1)
     i = x.reshape(-1, k).argmax(axis=1)
-    i += np.arange(0, flat.size, k)
+    starts = _CONSTANTS.get(("starts", flat.size, k))
+    if starts is None:
+        starts = _constant(("starts", flat.size, k), np.arange(0, flat.size, k))
+    i += starts
     return flat[i].reshape(x.shape[:-1] + (1,))
 
 
 def _rowwise_sum(x: Array) -> Array:
     """``Σ_k x[..., k]`` with the last axis kept (``x @ 1``: a matrix–vector product, faster
     than NumPy's reduction along a short last axis)."""
-    return np.matmul(x, np.ones((x.shape[-1], 1), dtype=x.dtype))
+    ones = _CONSTANTS.get(("ones", x.shape[-1], x.dtype.char))
+    if ones is None:
+        ones = _constant(("ones", x.shape[-1], x.dtype.char), np.ones((x.shape[-1], 1), dtype=x.dtype))
+    return np.matmul(x, ones)
+
+
+#: small constant arrays (row starts, columns of ones) kept per shape and dtype
+_CONSTANTS: dict[tuple, Array] = {}
+
+
+def _constant(key: tuple, value: Array) -> Array:
+    if len(_CONSTANTS) >= 256:                       # many batch sizes seen: start again
+        _CONSTANTS.clear()
+    value.flags.writeable = False
+    _CONSTANTS[key] = value
+    return value
 
 
 def _softmax(net: Array, out: Array | None = None) -> Array:

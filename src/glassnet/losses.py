@@ -141,6 +141,41 @@ class Loss:
             g *= 1.0 / out.shape[-1]
         return self._scale(g, sample_weight)
 
+    def value_from_labels(self, out: Array, net: Array, labels: Array) -> float:
+        """Categorical cross-entropy for one-hot targets given as class labels (the fit loop's path).
+
+        With ``t = e_label`` the loss of a row is ``L_i = −ln out_i,label``; a row whose
+        ``out_label`` underflowed is computed from ``net`` instead, as
+        ``logsumexp(net_i) − net_i,label`` (:meth:`value_from_net`'s formula).
+        """
+        self._require_labels_form()
+        rows = _arange(labels.shape[0])
+        picked = out[rows, labels]
+        if picked.min() >= _floor(out) * 1e7:        # no underflow: ln of a normal number
+            return -float(np.log(picked).sum()) / labels.shape[0]
+        onehot = np.zeros_like(out)
+        onehot[rows, labels] = 1
+        return self.value_from_net(net, onehot)
+
+    def fused_delta_from_labels(self, out: Array, labels: Array, into: Array | None = None) -> Array:
+        """``∂E/∂net = (out − e_label) / n`` for the fused softmax + categorical cross-entropy,
+        targets given as class labels: the same numbers as :meth:`fused_delta` with one-hot
+        targets, without building them."""
+        self._require_labels_form()
+        if into is None:
+            g = out.copy()
+        else:
+            np.copyto(into, out)
+            g = into
+        g[_arange(labels.shape[0]), labels] -= 1
+        g *= 1.0 / labels.shape[0]
+        return g
+
+    def _require_labels_form(self) -> None:
+        if self.name != "categorical_crossentropy":
+            raise ConfigError(f"loss {self.name!r} takes targets, not class labels "
+                              "(only categorical_crossentropy has a class-label form)")
+
     def fuses(self, activation) -> bool:
         """True when this loss after ``activation`` has the simple gradient ``out − target``."""
         return self.fused_with is not None and getattr(activation, "name", None) == self.fused_with
@@ -150,6 +185,17 @@ class Loss:
 
 
 # ---------------------------------------------------------------- the losses
+
+
+_ARANGE: dict[int, Array] = {}
+
+
+def _arange(n: int) -> Array:
+    """``np.arange(n)``, kept per length (row indices for picking one entry per row)."""
+    rows = _ARANGE.get(n)
+    if rows is None:
+        rows = _ARANGE[n] = np.arange(n)
+    return rows
 
 
 def _log(x: Array) -> Array:

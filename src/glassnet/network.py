@@ -25,7 +25,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from . import losses
+from . import _memory, losses
 from .errors import ConfigError, DataError, NotFittedError
 from .layers.base import Layer
 from .validation import as_float_array
@@ -117,8 +117,8 @@ class Network:
         """Move all parameters (trainable first) into one flat buffer; gradients likewise."""
         order = sorted(self._names, key=lambda e: not e[1].trainable[e[2]])
         sizes = [layer.params[local].size for _, layer, local in order]
-        self._flat = np.empty(sum(sizes), dtype=self.dtype)
-        self._flat_grad = np.zeros(sum(sizes), dtype=self.dtype)
+        self._flat = _memory.zeros(sum(sizes), self.dtype)
+        self._flat_grad = _memory.zeros(sum(sizes), self.dtype)
         self._n_trainable = 0
         offset = 0
         for (name, layer, local), size in zip(order, sizes):
@@ -264,8 +264,11 @@ class Network:
         last = self.layers[-1]
         return hasattr(last, "backward_net") and self.loss.fuses(getattr(last, "activation", None))
 
-    def _loss(self, out: np.ndarray, y: np.ndarray, sample_weight=None) -> float:
-        if self._fused():
+    def _loss(self, out: np.ndarray, y: np.ndarray, sample_weight=None, labels=None) -> float:
+        # labels: one-hot targets given as class indices (fit's path for softmax + cross-entropy)
+        if labels is not None:
+            value = self.loss.value_from_labels(out, self.layers[-1].net, labels)
+        elif self._fused():
             value = self.loss.value_from_net(self.layers[-1].net, y, sample_weight)
         else:
             value = self.loss.value(out, y, sample_weight)
@@ -292,9 +295,11 @@ class Network:
         self._backward(out, y, sample_weight)
         return self.grads
 
-    def _backward(self, out: np.ndarray, y: np.ndarray, sample_weight=None) -> np.ndarray:
+    def _backward(self, out: np.ndarray, y: np.ndarray, sample_weight=None, labels=None) -> np.ndarray:
         last = self.layers[-1]
-        if self._fused():
+        if labels is not None:
+            d = last.backward_net(self.loss.fused_delta_from_labels(out, labels, into=last._buffer("delta", out.shape)))
+        elif self._fused():
             d = last.backward_net(self.loss.fused_delta(out, y, sample_weight))
         else:
             d = last.backward(self.loss.gradient(out, y, sample_weight))

@@ -31,6 +31,7 @@ from typing import Sequence
 
 import numpy as np
 
+from . import _memory
 from .errors import ConfigError
 
 #: elements updated per pass: small enough that a chunk of every buffer stays in cache
@@ -108,9 +109,10 @@ class Optimizer:
         self._sizes: list[int] | None = None
 
     def _allocate(self, params: list[np.ndarray]) -> None:
-        self.state = [{slot: np.zeros(p.size, dtype=p.dtype) for slot in self._slots} for p in params]
+        self.state = [{slot: _memory.zeros(p.size, p.dtype) for slot in self._slots} for p in params]
         dtype = np.result_type(*[p.dtype for p in params])
-        self._scratch = np.empty((2, min(CHUNK, max(p.size for p in params))), dtype=dtype)
+        width = -(-min(CHUNK, max(p.size for p in params)) // 16) * 16    # both rows cache-line aligned
+        self._scratch = _memory.zeros(2 * width, dtype).reshape(2, width)
         self._chunks = []
 
     def _make_chunks(self) -> None:

@@ -123,6 +123,17 @@ def _class_labels(network, y: np.ndarray) -> np.ndarray | None:
     return None
 
 
+def _trains_on_labels(network, y: np.ndarray, labels: np.ndarray | None, sw) -> bool:
+    """Whether training can use the class labels in place of the targets: a fused softmax +
+    categorical cross-entropy, no sample weights and targets that are exactly one-hot
+    (``fit`` then gathers and reads one index per sample instead of K targets)."""
+    if labels is None or labels.dtype == bool or sw is not None or not network._fused():
+        return False
+    onehot = np.zeros_like(y)
+    onehot[np.arange(y.shape[0]), labels] = 1
+    return bool(np.array_equal(onehot, y))
+
+
 def _correct(out: np.ndarray, labels: np.ndarray) -> float:
     """How many samples are classified right (for several sigmoid outputs: the fraction of outputs)."""
     if labels.dtype == bool:
@@ -270,6 +281,7 @@ def fit(network, X, y, *, epochs: int = 10, batch_size: int = 32, optimizer="ada
     n = X.shape[0]
     steps = -(-n // batch_size)
     labels = _class_labels(network, y)
+    by_label = _trains_on_labels(network, y, labels, sw)
     val_labels = None if val is None else _class_labels(network, val[1])
     history = History()
     extra = [] if schedule is None else [LearningRateScheduler(schedule)]
@@ -285,7 +297,7 @@ def fit(network, X, y, *, epochs: int = 10, batch_size: int = 32, optimizer="ada
 
     # Buffers for one batch, allocated once; the shuffled order is a permutation of indices.
     xbuf = np.empty((min(batch_size, n),) + X.shape[1:], dtype=X.dtype) if shuffle else None
-    ybuf = np.empty((min(batch_size, n),) + y.shape[1:], dtype=y.dtype) if shuffle else None
+    ybuf = np.empty((min(batch_size, n),) + y.shape[1:], dtype=y.dtype) if shuffle and not by_label else None
     lbuf = np.empty((min(batch_size, n),) + labels.shape[1:], dtype=labels.dtype) \
         if shuffle and labels is not None else None
     # Only the callbacks that look at batches are called after each batch.
@@ -308,17 +320,18 @@ def fit(network, X, y, *, epochs: int = 10, batch_size: int = 32, optimizer="ada
                     if shuffle:
                         idx = order[lo:hi]
                         xb = np.take(X, idx, axis=0, out=xbuf[:hi - lo], mode="clip")
-                        yb = np.take(y, idx, axis=0, out=ybuf[:hi - lo], mode="clip")
+                        yb = None if by_label else np.take(y, idx, axis=0, out=ybuf[:hi - lo], mode="clip")
                         lb = None if labels is None else np.take(labels, idx, axis=0, out=lbuf[:hi - lo], mode="clip")
                     else:
                         idx, xb, yb = slice(lo, hi), X[lo:hi], y[lo:hi]
                         lb = None if labels is None else labels[lo:hi]
                     wb = None if sw is None else sw[idx]
                     out = network._forward(xb, training=True)
-                    loss = network._loss(out, yb, wb)     # a NaN/inf anywhere in the pass shows here
+                    lt = lb if by_label else None
+                    loss = network._loss(out, yb, wb, lt)  # a NaN/inf anywhere in the pass shows here
                     if not math.isfinite(loss):
                         _diverged(network, good, history, opt, epoch, b, loss)
-                    network._backward(out, yb, wb)
+                    network._backward(out, yb, wb, lt)
                     opt.step(params, grads)
                     size = float(np.sum(wb)) if wb is not None else hi - lo
                     total += loss * size
