@@ -319,9 +319,9 @@ def fit(network, X, y, *, epochs: int = 10, batch_size: int = 32, optimizer="ada
                     lo, hi = b * batch_size, min((b + 1) * batch_size, n)
                     if shuffle:
                         idx = order[lo:hi]
-                        xb = np.take(X, idx, axis=0, out=xbuf[:hi - lo], mode="clip")
-                        yb = None if by_label else np.take(y, idx, axis=0, out=ybuf[:hi - lo], mode="clip")
-                        lb = None if labels is None else np.take(labels, idx, axis=0, out=lbuf[:hi - lo], mode="clip")
+                        xb = X.take(idx, axis=0, out=xbuf[:hi - lo], mode="clip")
+                        yb = None if by_label else y.take(idx, axis=0, out=ybuf[:hi - lo], mode="clip")
+                        lb = None if labels is None else labels.take(idx, axis=0, out=lbuf[:hi - lo], mode="clip")
                     else:
                         idx, xb, yb = slice(lo, hi), X[lo:hi], y[lo:hi]
                         lb = None if labels is None else labels[lo:hi]

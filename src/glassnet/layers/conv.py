@@ -135,7 +135,6 @@ class Conv2D(Layer):
         self.kernel_initializer = initializers.get(W if W is not None else kernel_initializer)
         self.bias_initializer = initializers.get(b if b is not None else bias_initializer)
         self.needs_input_grad = True
-        self._ones: np.ndarray | None = None
 
     # ------------------------------------------------------------------ shapes
     def compute_output_shape(self, input_shape):
@@ -224,9 +223,7 @@ class Conv2D(Layer):
         else:
             np.matmul(d, self.cols.T, out=gW)
         if self.use_bias:  # Σ over the columns, as a matrix-vector product with ones (faster than sum)
-            if self._ones is None or self._ones.shape[0] != d.shape[1]:
-                self._ones = np.ones(d.shape[1], dtype=self.dtype)
-            np.matmul(d, self._ones, out=self.grads["b"])
+            np.matmul(d, self._ones(d.shape[1]), out=self.grads["b"])
         if not self.needs_input_grad:
             return None
         (C, H, W), (kh, kw), (_, Ho, Wo) = self.input_shape, self.kernel_size, self.output_shape

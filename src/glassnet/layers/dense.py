@@ -89,12 +89,6 @@ class Dense(Layer):
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
         return shape
 
-    def _ones(self, n: int) -> np.ndarray:
-        ones = self._buffers.get("ones")
-        if ones is None or ones.shape[0] != n or ones.dtype != self.dtype:
-            ones = self._buffers["ones"] = np.ones(n, dtype=self.dtype)
-        return ones
-
     def forward(self, x, training=False):
         self.input = x
         shape = (x.shape[0], self.units)
