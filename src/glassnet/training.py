@@ -129,9 +129,8 @@ def _trains_on_labels(network, y: np.ndarray, labels: np.ndarray | None, sw) -> 
     (``fit`` then gathers and reads one index per sample instead of K targets)."""
     if labels is None or labels.dtype == bool or sw is not None or not network._fused():
         return False
-    onehot = np.zeros_like(y)
-    onehot[np.arange(y.shape[0]), labels] = 1
-    return bool(np.array_equal(onehot, y))
+    # one nonzero per row, and it is the row's largest entry and equals 1 (no n × K temporary)
+    return np.count_nonzero(y) == y.shape[0] and bool(np.all(y[np.arange(y.shape[0]), labels] == 1))
 
 
 def _correct(out: np.ndarray, labels: np.ndarray) -> float:
