@@ -33,3 +33,14 @@ def _strict():
 def strict_floats():
     """A context manager: inside it any NumPy floating-point event or warning raises."""
     return _strict
+
+
+@pytest.fixture
+def saved(tmp_path):
+    """A small network (model_file_helpers.small_net) saved to ``model.safetensors``."""
+    import glassnet.io as gio
+    from model_file_helpers import small_net
+
+    path = tmp_path / "model.safetensors"
+    gio.save(small_net(), path)
+    return path

@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 from safetensors.numpy import load_file
 
-from glassnet import io
-from glassnet.cli import main
+from glassnet import checkpoints, io
+from glassnet.cli import _checkpoint, main
 from glassnet.cli import train as train_cmd
 from glassnet.errors import DataError
 
@@ -125,14 +125,14 @@ def test_ctrl_c_writes_a_checkpoint_and_resuming_matches_an_uninterrupted_run(tm
     assert cli(capsys, "train", *common, "-o", tmp_path / "whole.safetensors")[0] == 0
 
     with monkeypatch.context() as m:
-        m.setattr(train_cmd._Run, "on_batch_end", _interrupt_in_epoch(3, 5), raising=False)
+        m.setattr(_checkpoint.Checkpointer, "on_batch_end", _interrupt_in_epoch(3, 5), raising=False)
         code, out, err = cli(capsys, "train", *common, "-o", tmp_path / "cut.safetensors")
     ckpt = tmp_path / "cut.ckpt.safetensors"
     assert code == 130
     assert err.count("\n") == 1 and "interrupted during epoch 3" in err and "after 2 epoch(s)" in err
     assert f"glassnet train --resume {ckpt}" in err
     assert not (tmp_path / "cut.safetensors").exists()
-    assert io.load_checkpoint(ckpt).training_state["epoch"] == 2
+    assert checkpoints.load_checkpoint(ckpt).training_state["epoch"] == 2
 
     code, out, err = cli(capsys, "train", "--resume", ckpt)       # every setting comes from the checkpoint
     assert code == 0, err
@@ -146,7 +146,7 @@ def test_checkpoint_every_then_resume_further_with_early_stopping_state(tmp_path
     assert cli(capsys, "train", *common, "--epochs", "3", "--checkpoint-every", "3",
                "-o", tmp_path / "half.safetensors")[0] == 0
     ckpt = tmp_path / "half.ckpt.safetensors"
-    state = io.load_checkpoint(ckpt).training_state
+    state = checkpoints.load_checkpoint(ckpt).training_state
     assert state["epoch"] == 3 and len(state["history"]["val_loss"]) == 3 
     assert state["early_stopping"]["best"] == min(state["history"]["val_loss"])
     code, _, err = cli(capsys, "train", "--resume", ckpt, "--epochs", "6", "-o", tmp_path / "rest.safetensors")

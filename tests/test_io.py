@@ -1,13 +1,12 @@
-"""Model files: round trips, every kind of damaged or hostile file, and saves that fail half-way.
+"""Model files: round trips, what save refuses, every kind of damaged or hostile file.
 
 Oracles: the safetensors library reads what glassnet writes (and PyTorch runs it, via the
 documented recipe); damaged files are made by flipping every single bit or cutting at every
-length; failed saves are checked byte for byte against the file that was there before.
+length. Checkpoints are tested in test_checkpoints.py, saves that fail half-way in test_files.py.
 """
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
@@ -24,17 +23,7 @@ from safetensors.numpy import load_file
 import glassnet.io as gio
 from glassnet import Dense, ModelFileError, Network, _safetensors, activations, losses
 from glassnet.activations import Activation
-
-
-def small_net(dtype="float64", seed=0):
-    return Network([Dense(3, "tanh"), Dense(2, "sigmoid")], loss="mse", input_shape=2, dtype=dtype, seed=seed)
-
-
-@pytest.fixture
-def saved(tmp_path):
-    path = tmp_path / "model.safetensors"
-    gio.save(small_net(), path)
-    return path
+from model_file_helpers import small_net
 
 
 def parts(path):
@@ -141,52 +130,6 @@ def test_the_safetensors_library_reads_what_glassnet_writes(saved):
     sha = header["__metadata__"].pop("sha256")
     canonical = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
     assert hashlib.sha256(canonical + data).hexdigest() == sha
-
-
-def test_checkpoint_round_trip_and_resume_check(tmp_path):
-    net = small_net()
-    rng = np.random.default_rng(5)
-    m, v = rng.normal(size=net.flat_params.size), rng.random(net.flat_params.size)
-    state = {"epoch": 4, "best_loss": float("inf"), "history": {"loss": [0.5, 0.25]},
-             "rng": rng.bit_generator.state, "perm": np.arange(6, dtype=np.float64)}
-    path = tmp_path / "run.ckpt"
-    gio.save_checkpoint(net, {"m": m, "v": v, "t": 12, "lr": 1e-3}, state, path, metadata={"batch_size": 8})
-    gio.save_checkpoint(net, {"m": m, "v": v, "t": 12, "lr": 1e-3}, state, path)  # checkpoints overwrite
-    ckpt = gio.load_checkpoint(path)
-    assert ckpt.optimizer_state["t"] == 12 and ckpt.optimizer_state["lr"] == 1e-3
-    assert ckpt.optimizer_state["m"].tobytes() == m.tobytes() and ckpt.optimizer_state["v"].tobytes() == v.tobytes()
-    assert ckpt.training_state["best_loss"] == float("inf") and ckpt.training_state["epoch"] == 4
-    assert ckpt.training_state["history"] == {"loss": [0.5, 0.25]}
-    assert np.array_equal(ckpt.training_state["perm"], np.arange(6))
-    resumed = np.random.default_rng()
-    resumed.bit_generator.state = ckpt.training_state["rng"]
-    assert resumed.random() == rng.random()  # the generator continues exactly where it stopped
-    assert ckpt.training is None
-    assert gio.load(path).params["W1"].tobytes() == net.params["W1"].tobytes()  # load() takes checkpoints
-    gio.check_compatible(ckpt, small_net(seed=9))  # same architecture: fine
-
-
-def test_resume_with_a_different_network_says_what_differs(tmp_path):
-    path = tmp_path / "run.ckpt"
-    gio.save_checkpoint(small_net(), {"t": 1}, {"epoch": 1}, path)
-    ckpt = gio.load_checkpoint(path)
-    other = Network([Dense(4, "tanh"), Dense(2, "softmax")], loss="mse", input_shape=5)
-    with pytest.raises(ModelFileError) as info:
-        gio.check_compatible(ckpt, other)
-    message = str(info.value)
-    assert str(path) in message
-    assert "input shape: saved (2,), now (5,)" in message
-    assert "layer 1 (dense) units: saved 3, now 4" in message
-    assert "layer 2 (dense) activation: saved 'sigmoid', now 'softmax'" in message
-    unbuilt = Network([Dense(3, "tanh"), Dense(2, "sigmoid")], loss="mse")
-    gio.check_compatible(ckpt, unbuilt, input_shape=2)
-    with pytest.raises(ModelFileError, match=r"input shape: saved \(2,\), now \(3,\)"):
-        gio.check_compatible(ckpt, unbuilt, input_shape=3)
-
-
-def test_a_model_file_is_not_a_checkpoint(saved):
-    with pytest.raises(ModelFileError, match="not a checkpoint"):
-        gio.load_checkpoint(saved)
 
 
 def test_a_registered_custom_activation_round_trips(tmp_path):
@@ -480,97 +423,6 @@ def test_npz_npy_and_text_files_are_refused(tmp_path):
     refused(tmp_path, "folder")
 
 
-# ---------------------------------------------------------------- saves that must not lose anything
-
-def assert_untouched(path, before: bytes):
-    assert path.read_bytes() == before
-    assert os.listdir(path.parent) == [path.name], "a temporary file was left behind"
-
-
-def test_existing_file_needs_overwrite(saved):
-    before = saved.read_bytes()
-    with pytest.raises(ModelFileError, match=re.escape(str(saved)) + ".*already exists.*overwrite=True"):
-        gio.save(small_net(seed=1), saved)
-    assert_untouched(saved, before)
-    gio.save(small_net(seed=1), saved, overwrite=True)
-    assert saved.read_bytes() != before
-    assert os.listdir(saved.parent) == [saved.name]
-
-
-def test_missing_folder(tmp_path):
-    path = tmp_path / "no" / "such" / "m.safetensors"
-    with pytest.raises(ModelFileError, match=re.escape(str(path.parent)) + ".*does not exist"):
-        gio.save(small_net(), path)
-
-
-def test_read_only_folder(saved, monkeypatch):
-    before = saved.read_bytes()
-    saved.parent.chmod(0o555)
-    try:
-        if os.access(saved.parent, os.W_OK):  # root ignores the mode bits: simulate what it would say
-            monkeypatch.setattr(os, "access", lambda *a, **k: False)
-        with pytest.raises(ModelFileError, match=re.escape(str(saved)) + ".*not writable"):
-            gio.save(small_net(seed=1), saved, overwrite=True)
-    finally:
-        saved.parent.chmod(0o755)
-    assert_untouched(saved, before)
-
-
-@pytest.mark.parametrize("target", ["mkstemp", "replace"])
-def test_permission_denied_part_way(saved, monkeypatch, target):
-    before = saved.read_bytes()
-
-    def deny(*args, **kwargs):
-        raise PermissionError(errno.EACCES, "Permission denied")
-
-    with monkeypatch.context() as m:
-        m.setattr(gio.tempfile if target == "mkstemp" else os, target, deny)
-        with pytest.raises(ModelFileError, match=re.escape(str(saved)) + ".*permission denied.*unchanged"):
-            gio.save(small_net(seed=1), saved, overwrite=True)
-    assert_untouched(saved, before)
-
-
-@pytest.mark.parametrize("target", ["write", "fsync"])
-def test_full_disk(saved, monkeypatch, target):
-    before = saved.read_bytes()
-    real_write = os.write
-    calls = []
-
-    def failing(fd, *args):
-        if target == "write" and not calls:  # the first write gets part of the way, then the disk is full
-            calls.append(fd)
-            return real_write(fd, bytes(args[0][:10]))
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    with monkeypatch.context() as m:
-        m.setattr(os, target, failing)
-        with pytest.raises(ModelFileError, match=re.escape(str(saved)) + ".*disk is full"):
-            gio.save(small_net(seed=1), saved, overwrite=True)
-    assert_untouched(saved, before)
-
-
-@pytest.mark.parametrize("target", ["write", "fsync", "replace"])
-def test_ctrl_c_during_save(saved, monkeypatch, target):
-    before = saved.read_bytes()
-
-    def interrupt(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    with monkeypatch.context() as m:
-        m.setattr(os, target, interrupt)
-        with pytest.raises(KeyboardInterrupt):
-            gio.save(small_net(seed=1), saved, overwrite=True)
-    assert_untouched(saved, before)
-
-
-def test_a_new_file_gets_ordinary_permissions(tmp_path):
-    path = tmp_path / "m.safetensors"
-    gio.save(small_net(), path)
-    mask = os.umask(0)
-    os.umask(mask)
-    assert path.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's private 0o600
-
-
 # ---------------------------------------------------------------- the documentation
 
 def test_docs_examples_run_including_pytorch(tmp_path, monkeypatch):
@@ -586,56 +438,3 @@ def test_docs_examples_run_including_pytorch(tmp_path, monkeypatch):
         exec(compile(block, "docs/model-files.md", "exec"), namespace)
     assert np.allclose(namespace["out"].sum(axis=1), 1.0)  # softmax rows: the comparison ran on real outputs
     assert "torch" in sys.modules
-
-
-def test_checkpoint_state_that_cannot_be_stored_faithfully_is_refused(tmp_path):
-    path = tmp_path / "run.ckpt"
-    net = small_net()
-    with pytest.raises(ModelFileError, match=r"optimizer\.m must be a float32 or float64 array; got dtype int64"):
-        gio.save_checkpoint(net, {"m": np.arange(3)}, {}, path)
-    with pytest.raises(ModelFileError, match=r"optimizer\.v holds NaN/inf"):
-        gio.save_checkpoint(net, {"v": np.array([1.0, np.nan])}, {}, path)
-    with pytest.raises(ModelFileError, match=r"key 'a\.b' in training must be a plain name"):
-        gio.save_checkpoint(net, {}, {"a.b": 1}, path)
-    with pytest.raises(ModelFileError, match=r"training\.f is a builtin_function_or_method; expected arrays"):
-        gio.save_checkpoint(net, {}, {"f": len}, path)
-    assert os.listdir(tmp_path) == []
-
-
-# ---------------------------------------------------------------- atomic_write, the one writer of files
-
-def test_atomic_write_text_bytes_and_chunks(tmp_path):
-    path = tmp_path / "notes.txt"
-    gio.atomic_write(path, "W ← W − η ∇E\n")
-    assert path.read_bytes() == "W ← W − η ∇E\n".encode("utf-8")
-    gio.atomic_write(path, [b"ab", memoryview(np.arange(2, dtype="<f8")).cast("B"), bytearray(b"z")])
-    assert path.read_bytes() == b"ab" + np.arange(2, dtype="<f8").tobytes() + b"z"
-    path.chmod(0o640)
-    gio.atomic_write(path, b"new")
-    assert path.read_bytes() == b"new" and path.stat().st_mode & 0o777 == 0o640   # keeps the replaced file's mode
-    assert os.listdir(tmp_path) == ["notes.txt"]                                   # no temporary file left
-
-
-@pytest.mark.parametrize("target, error", [("write", KeyboardInterrupt), ("fsync", OSError),
-                                           ("replace", KeyboardInterrupt)])
-def test_atomic_write_failure_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch, target, error):
-    path = tmp_path / "notes.txt"
-    path.write_bytes(b"old")
-
-    def fail(*args, **kwargs):
-        raise error(errno.EIO, "I/O error") if error is OSError else error
-
-    with monkeypatch.context() as m:
-        m.setattr(os, target, fail)
-        with pytest.raises(error):
-            gio.atomic_write(path, "new")
-    assert path.read_bytes() == b"old" and os.listdir(tmp_path) == ["notes.txt"]
-
-
-def test_the_cli_writes_text_with_atomic_write(tmp_path, monkeypatch):
-    from glassnet.cli import _common
-
-    calls = []
-    monkeypatch.setattr(gio, "atomic_write", lambda path, data: calls.append((path, data)))
-    _common.write_text(str(tmp_path / "p.csv"), "a,b\n", overwrite=False)
-    assert calls == [(str(tmp_path / "p.csv"), "a,b\n")]

@@ -24,6 +24,10 @@ The byte layout and the checks of the header live in :mod:`glassnet._safetensors
 module turns them into networks. Saving is atomic (:func:`atomic_write`: temporary file,
 fsync, ``os.replace``): a failed or interrupted save leaves the previous file byte-identical.
 
+Next door: :mod:`glassnet.checkpoints` adds the optimizer's and the loop's state to a model file
+(and checks that a network can resume from it), and :mod:`glassnet._files` writes files safely
+(:func:`atomic_write` and :func:`check_destination` are importable from here too).
+
 >>> import os, tempfile
 >>> from glassnet import Network, Dense
 >>> net = Network([Dense(2, "sigmoid")], input_shape=2, seed=0)
@@ -35,26 +39,27 @@ fsync, ``os.replace``): a failed or interrupted save leaves the previous file by
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import importlib
 import json
 import math
 import os
-import tempfile
-from dataclasses import dataclass
 
 import numpy as np
 
 from . import activations, losses
+from ._files import _write_model_file, atomic_write, check_destination
 from ._safetensors import (DTYPE_CODES, DTYPES, FORMAT_VERSION, MAX_FILE_BYTES, MAX_HEADER_BYTES,  # noqa: F401
                            encode, fail, is_int, parse_metadata, read_header, short, verify_checksum)
 from .errors import ModelFileError
 from .layers.base import Layer
 from .network import Network
 
+__all__ = ["register_layer", "layer_kinds", "architecture", "save", "check_destination", "atomic_write",
+           "load", "info"]
+
 _ALLOCATION_CAP = 2**27               # parameters a layer may create before its shapes are known
 _PREFIXES = ("optimizer.", "training.")
+
 
 # ---------------------------------------------------------------- layer kinds
 
@@ -142,33 +147,6 @@ def _dumps(obj, path: str, what: str) -> str:
         raise ModelFileError(f"cannot save {path}: {what} is not plain JSON ({exc})") from None
 
 
-def _split_state(value, prefix: str, tensors: dict, path: str):
-    """JSON for ``value`` with each array replaced by ``{"__tensor__": name}`` (stored in ``tensors``)."""
-    if isinstance(value, np.ndarray):
-        if value.dtype.name not in DTYPE_CODES:
-            raise ModelFileError(f"cannot save {path}: {prefix} must be a float32 or float64 array; "
-                                 f"got dtype {value.dtype.name} (store counts as plain numbers)")
-        if not np.isfinite(value).all():
-            raise ModelFileError(f"refusing to save {path}: {prefix} holds NaN/inf values")
-        tensors[prefix] = value
-        return {"__tensor__": prefix}
-    if isinstance(value, dict):
-        for key in value:
-            if not isinstance(key, str) or not key or "." in key or key.startswith("__"):
-                raise ModelFileError(f"cannot save {path}: key {key!r} in {prefix} must be a plain name")
-        return {k: _split_state(v, f"{prefix}.{k}", tensors, path) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_split_state(v, f"{prefix}.{i}", tensors, path) for i, v in enumerate(value)]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return {"__float__": repr(value)}  # 'inf', '-inf', 'nan' (e.g. a best loss not yet set)
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    raise ModelFileError(f"cannot save {path}: {prefix} is a {type(value).__name__}; "
-                         "expected arrays, numbers, strings, lists or dicts")
-
-
 def _network_tensors(network: Network, path: str) -> dict[str, np.ndarray]:
     tensors = dict(network.params)
     tensors.update({name: layer.state[local] for name, layer, local in _named_state(network)})
@@ -212,135 +190,7 @@ def save(network: Network, path, *, overwrite: bool = False, metadata: dict | No
     _write_model_file(path, encode(tensors, _metadata(network, arch, "model", metadata, path)), overwrite)
 
 
-def save_checkpoint(network: Network, optimizer_state: dict, training_state: dict, path, *,
-                    overwrite: bool = True, metadata: dict | None = None) -> None:
-    """Write a checkpoint to resume training from: the model plus the optimizer's and the loop's state.
-
-    Arrays anywhere in ``optimizer_state`` / ``training_state`` (e.g. Adam's ``m`` and ``v``)
-    are stored as tensors ``optimizer.m``, ``training.…``; the rest (step counts, epoch,
-    history, a Generator's ``bit_generator.state``) as JSON. Non-finite floats survive
-    (``best_loss = inf``); tuples come back as lists. Checkpoints overwrite by default.
-    """
-    path = os.fspath(path)
-    arch = _check_saveable(network, path)
-    tensors = _network_tensors(network, path)
-    if not isinstance(optimizer_state, dict) or not isinstance(training_state, dict):
-        raise ModelFileError(f"cannot save {path}: optimizer_state and training_state must be dicts")
-    meta = _metadata(network, arch, "checkpoint", metadata, path)
-    meta["optimizer"] = _dumps(_split_state(optimizer_state, "optimizer", tensors, path), path, "optimizer_state")
-    meta["training_state"] = _dumps(_split_state(training_state, "training", tensors, path), path, "training_state")
-    _write_model_file(path, encode(tensors, meta), overwrite)
-
-
-def _save_error(path: str, exc: OSError) -> ModelFileError:
-    reason = {errno.ENOSPC: "the disk is full (no space left on device)",
-              errno.EDQUOT: "the disk quota is exceeded",
-              errno.EACCES: "permission denied (is the folder read-only?)",
-              errno.EPERM: "permission denied (is the folder read-only?)",
-              errno.EROFS: "the file system is read-only"}.get(exc.errno, exc.strerror or str(exc))
-    return ModelFileError(f"could not save {path}: {reason}; any previous file there is unchanged")
-
-
-def check_destination(path: str, overwrite: bool, error: type[Exception] = ModelFileError,
-                      what: str = "save", hint: str = "pass overwrite=True (glassnet: --overwrite)") -> None:
-    """Refuse, before anything is written, a destination that must not or cannot be written.
-
-    Raises ``error`` (``ModelFileError`` by default) naming ``path`` when it is a folder,
-    when its folder is missing or not writable, or when it exists and ``overwrite`` is False.
-    """
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise error(f"cannot {what} {path}: it is a folder; give a file name")
-    if not os.path.isdir(folder):
-        raise error(f"cannot {what} {path}: the folder {folder} does not exist (create it first)")
-    if os.path.lexists(path) and not overwrite:
-        raise error(f"{path} already exists; {hint} to replace it (nothing was written)")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise error(f"cannot {what} {path}: the folder {folder} is not writable")
-
-
-def _write_model_file(path: str, chunks: list, overwrite: bool) -> None:
-    check_destination(path, overwrite)
-    try:
-        atomic_write(path, chunks)
-    except OSError as exc:
-        raise _save_error(path, exc) from exc
-
-
-def atomic_write(path, data: bytes | str | list) -> None:
-    """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never a part.
-
-    The bytes go to a temporary file in the destination's folder, are flushed and fsync'ed,
-    then ``os.replace`` puts the file in place and the folder is fsync'ed so the rename itself
-    survives a crash (POSIX). A replaced file keeps its permissions; a new one gets
-    ``0o666`` minus the umask. On any failure — ``KeyboardInterrupt`` included — the temporary
-    file is removed, ``path`` is untouched and the exception propagates (``OSError`` as raised).
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The destination; its folder must exist. Whether it may be replaced is the caller's decision.
-    data : bytes, str or list of bytes-like
-        A ``str`` is written as UTF-8; a list is written chunk after chunk (no copy is joined).
-
-    >>> import os, tempfile
-    >>> path = os.path.join(tempfile.mkdtemp(), "notes.txt")
-    >>> atomic_write(path, "W ← W − η ∇E")
-    >>> open(path, encoding="utf-8").read()
-    'W ← W − η ∇E'
-    """
-    path = os.fspath(path)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    chunks = [data] if isinstance(data, (bytes, bytearray, memoryview)) else data
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        mode = os.stat(path).st_mode & 0o777
-    except OSError:
-        mode = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        try:
-            for chunk in chunks:
-                view = memoryview(chunk).cast("B")
-                while view:
-                    view = view[os.write(fd, view):]
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, mode)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:  # KeyboardInterrupt too: never leave the temporary file behind
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError, AttributeError):  # make the rename itself durable (POSIX)
-        dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 # ---------------------------------------------------------------- reading
-
-@dataclass
-class Checkpoint:
-    """What :func:`load_checkpoint` returns: the network and the state to resume training from."""
-
-    network: Network
-    optimizer_state: dict
-    training_state: dict
-    training: dict | None  # the settings given to save_checkpoint(metadata=...)
-    path: str
-
 
 def _param_shapes(layer: Layer, in_shape: tuple[int, ...]) -> dict | None:
     """The shapes ``layer.build(in_shape)`` will give its parameters, worked out without building it.
@@ -436,18 +286,6 @@ def _markers(obj, found: list) -> list:
     return found
 
 
-def _join_state(obj, arrays: dict):
-    if isinstance(obj, dict):
-        if set(obj) == {"__tensor__"}:
-            return arrays[obj["__tensor__"]].copy()
-        if set(obj) == {"__float__"}:
-            return float(obj["__float__"])
-        return {k: _join_state(v, arrays) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_join_state(v, arrays) for v in obj]
-    return obj
-
-
 def _match(net: Network, specs: dict, parsed: dict, fmt: str, path: str) -> None:
     """Every tensor the architecture implies, with its shape and dtype; nothing else (checkpoint state aside)."""
     expected = dict(net.params)
@@ -525,13 +363,6 @@ def load(path) -> Network:
     return _read(path, "model")[0]
 
 
-def load_checkpoint(path) -> Checkpoint:
-    """Read a checkpoint written by :func:`save_checkpoint` (checked like :func:`load`)."""
-    net, _, parsed, _, arrays = _read(path, "checkpoint")
-    return Checkpoint(net, _join_state(parsed["optimizer"], arrays), _join_state(parsed["training_state"], arrays),
-                      parsed.get("training"), os.fspath(path))
-
-
 def info(path) -> dict:
     """What a model file holds — format, versions, architecture, parameters, training settings — without its weights.
 
@@ -543,36 +374,3 @@ def info(path) -> dict:
             "trainable": parsed["trainable"], "training": parsed.get("training"), "n_params": net.n_params,
             "tensors": {name: {"dtype": s[0], "shape": list(s[1])} for name, s in sorted(specs.items())},
             "summary": net.summary()}
-
-
-def check_compatible(saved, network: Network, *, input_shape=None) -> None:
-    """Refuse to resume ``network`` from ``saved`` (a :class:`Checkpoint` or Network) unless they match.
-
-    Compares input shape (``network``'s, or ``input_shape`` when it is not built yet),
-    dtype, loss and each layer's kind and configuration (not ``l2``, a training setting
-    that may change on resuming), and raises
-    :class:`~glassnet.errors.ModelFileError` listing every difference.
-    """
-    where = saved.path if isinstance(saved, Checkpoint) else "checkpoint"
-    a = architecture(saved.network if isinstance(saved, Checkpoint) else saved)
-    b = architecture(network)
-    if input_shape is not None:
-        b["input_shape"] = [int(input_shape)] if np.isscalar(input_shape) else [int(s) for s in input_shape]
-    diffs = []
-    if a["input_shape"] is not None and b["input_shape"] is not None and a["input_shape"] != b["input_shape"]:
-        diffs.append(f"input shape: saved {tuple(a['input_shape'])}, now {tuple(b['input_shape'])}")
-    for key in ("dtype", "loss"):
-        if a[key] != b[key]:
-            diffs.append(f"{key}: saved {a[key]}, now {b[key]}")
-    if len(a["layers"]) != len(b["layers"]):
-        diffs.append(f"number of layers: saved {len(a['layers'])}, now {len(b['layers'])}")
-    for i, (la, lb) in enumerate(zip(a["layers"], b["layers"]), 1):
-        if la["kind"] != lb["kind"]:
-            diffs.append(f"layer {i}: saved {la['kind']}, now {lb['kind']}")
-            continue
-        for key in sorted(set(la["config"]) | set(lb["config"])):
-            if la["config"].get(key) != lb["config"].get(key):
-                diffs.append(f"layer {i} ({la['kind']}) {key}: saved {la['config'].get(key)!r}, "
-                             f"now {lb['config'].get(key)!r}")
-    if diffs:
-        raise ModelFileError(f"{where}: cannot resume: the saved network differs from this one — " + "; ".join(diffs))

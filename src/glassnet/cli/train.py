@@ -10,12 +10,15 @@ A checkpoint holds everything the run needs to continue — weights, optimizer s
 epoch, the Generator's state, early-stopping state and the settings — and is taken at an
 epoch boundary, so a resumed run ends with the same weights, bit for bit, as one that
 was never interrupted.
+
+This module reads the settings and the data and runs the training; beside it,
+:mod:`._progress` prints the epochs, :mod:`._checkpoint` writes checkpoints and resumes
+from them, and :mod:`._plots` draws the pictures of ``--plots DIR``.
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
 import hashlib
 import importlib.util
 import os
@@ -24,10 +27,11 @@ import time
 
 import numpy as np
 
+from . import _checkpoint, _plots, _progress
 from . import _common as C
 from . import add_common
 from .. import activations, datasets, io, losses, optimizers, training
-from ..errors import ConfigError, DataError, DivergenceError, ModelFileError
+from ..errors import ConfigError, DataError, DivergenceError
 
 #: every setting of a run, with its default; a resumed run takes the checkpoint's for those not given
 DEFAULTS = {"data": [], "target": None, "labels": None, "features": "X", "delimiter": ",", "task": "auto",
@@ -197,117 +201,12 @@ def _load(s: dict):
     return Xtr, Xte, ytr, yte, meta, name
 
 
-# ---------------------------------------------------------------- checkpoints
-
-
-def _optimizer_state(opt) -> dict:
-    return {"name": opt.name, "iterations": opt.iterations,
-            "slots": [{k: v.copy() for k, v in slot.items()} for slot in opt.state]}
-
-
-def _restore_optimizer(opt, state: dict, params: np.ndarray, path: str) -> None:
-    opt.iterations = int(state["iterations"])
-    if state["slots"]:
-        opt._allocate([params])
-        opt._sizes = [params.size]
-        for dst, src in zip(opt.state, state["slots"]):
-            for key in dst:
-                if key not in src or np.shape(src[key]) != dst[key].shape:
-                    raise ModelFileError(f"{path}: the optimizer state does not fit this network")
-                dst[key][...] = src[key]
-
-
-class _Run(training.Callback):
-    """Keeps what a checkpoint needs: written every N epochs, and, for Ctrl-C, the state
-    at the start of the current epoch (so a resumed run repeats that epoch exactly)."""
-
-    def __init__(self, path, every, start, early, resumed, meta, quiet):
-        self.path, self.every, self.start, self.early = path, every, start, early
-        self.resumed, self.meta, self.quiet = resumed, meta, quiet
-        self.past = copy.deepcopy((resumed or {}).get("history", {}))
-
-    def on_train_begin(self, logs):
-        es = (self.resumed or {}).get("early_stopping")
-        if self.early is not None and es:
-            self.early.best, self.early.wait = es["best"], es["wait"]
-            self.early.best_epoch = None if es["best_epoch"] is None else es["best_epoch"] - self.start
-            if es["weights"] is not None:
-                self.early.best_weights = (np.asarray(es["weights"]), [dict(d) for d in es["states"]])
-        self.mark = self._state(self.start)
-
-    def on_epoch_begin(self, epoch, logs):
-        self.mark = self._state(self.start + epoch)
-
-    def on_epoch_end(self, epoch, logs):
-        done = self.start + epoch + 1
-        if self.every and done % self.every == 0:
-            self.write(self._state(done))
-            if not self.quiet:
-                print(f"checkpoint after epoch {done}: {self.path}", flush=True)
-
-    def combined(self) -> dict:
-        """The history of the whole run: the resumed epochs, then this call's."""
-        now = self.history.history
-        return {k: self.past.get(k, []) + now.get(k, []) for k in {**self.past, **now}}
-
-    def _state(self, done: int) -> dict:
-        es = None
-        if self.early is not None:
-            w = self.early.best_weights
-            es = {"best": float(self.early.best), "wait": self.early.wait,
-                  "best_epoch": None if self.early.best_epoch is None else self.early.best_epoch + self.start,
-                  "weights": None if w is None else w[0], "states": [] if w is None else w[1]}
-        return {"epoch": done, "weights": training.snapshot(self.network),
-                "optimizer": _optimizer_state(self.optimizer),
-                "rng": copy.deepcopy(self.network.rng.bit_generator.state), "early_stopping": es,
-                "history": self.combined()}
-
-    def write(self, state: dict) -> None:
-        training.restore(self.network, state["weights"])
-        io.save_checkpoint(self.network, state["optimizer"],
-                           {k: v for k, v in state.items() if k not in ("weights", "optimizer")},
-                           self.path, metadata=self.meta)
-
-
-def _epoch_line(epoch: int, total: int, logs: dict) -> str:
-    numbers = "  ".join(f"{k} {v:.4f}" if abs(v) < 1e6 else f"{k} {v:.4g}" for k, v in logs.items()
-                        if k not in ("lr", "bytes_sent", "bytes_received", "seconds"))
-    return f"epoch {epoch + 1:>{len(str(total))}}/{total}  {numbers}"
-
-
-class _EpochLines(training.Callback):
-    """One printed line per epoch (when standard output is not a terminal)."""
-
-    def __init__(self, start: int, total: int):
-        self.start, self.total = start, total
-
-    def on_epoch_end(self, epoch, logs):
-        print(_epoch_line(self.start + epoch, self.total, logs), flush=True)
-
-
-class _Bar(training.ProgressBar):
-    """The rich progress bar over the current epoch's batches; each finished epoch becomes a line above it."""
-
-    def __init__(self, start: int, total: int, steps: int):
-        super().__init__(total, steps, "bar")
-        self.start = start
-
-    def on_epoch_begin(self, epoch, logs):
-        super().on_epoch_begin(self.start + epoch, logs)
-
-    def on_epoch_end(self, epoch, logs):
-        self._progress.remove_task(self._task)
-        self._progress.console.print(_epoch_line(self.start + epoch, self.epochs, logs), highlight=False)
-
-
 # ---------------------------------------------------------------- the command
 
 
 def run(args) -> int:
-    ckpt = io.load_checkpoint(args.resume) if args.resume else None
+    ckpt = _checkpoint.read(args.resume) if args.resume else None
     saved = (ckpt.training or {}) if ckpt else {}
-    if ckpt and not {"epoch", "rng", "history"} <= set(ckpt.training_state):
-        raise ModelFileError(f"{args.resume}: was not written by glassnet train, so it cannot be resumed here")
     s = _settings(args, saved.get("settings"))
     if args.dask_scheduler:                         # before the data are read: a typo costs nothing
         from ..distributed import check_scheduler
@@ -324,9 +223,9 @@ def run(args) -> int:
     opt = optimizers.get(s["optimizer"], **({} if s["lr"] is None else {"lr": s["lr"]}))
     start = 0
     if ckpt:
-        start = _resume(ckpt, args.resume, net, opt, meta, s)
+        start = _checkpoint.resume(ckpt, args.resume, net, opt, meta, s)
     output, ckpt_path = _paths(s, name, args.overwrite, explicit=bool(s["output"]))
-    plots = _plot_paths(args.plots, meta, args.overwrite) if getattr(args, "plots", None) else {}
+    plots = _plots.paths(args.plots, meta, args.overwrite) if getattr(args, "plots", None) else {}
     s["output"] = output
     meta["settings"] = {k: v for k, v in s.items()}
     if not args.quiet:
@@ -335,13 +234,14 @@ def run(args) -> int:
     early = None
     if s["early_stopping"] is not None:
         early = training.EarlyStopping("val_loss" if s["val_split"] else "loss", patience=s["early_stopping"])
-    runner = _Run(ckpt_path, s["checkpoint_every"], start, early, ckpt.training_state if ckpt else None,
-                  meta, args.quiet)
+    runner = _checkpoint.Checkpointer(ckpt_path, s["checkpoint_every"], start, early,
+                                      ckpt.training_state if ckpt else None, meta, args.quiet)
     callbacks = [cb for cb in (early, runner) if cb is not None]
     steps = -(-meta["n_train"] // s["batch_size"])
     if not args.quiet:
         tty = sys.stdout.isatty() and importlib.util.find_spec("rich") is not None and not args.dask_scheduler
-        callbacks.append(_Bar(start, s["epochs"], steps) if tty else _EpochLines(start, s["epochs"]))
+        callbacks.append(_progress.Bar(start, s["epochs"], steps) if tty
+                         else _progress.EpochLines(start, s["epochs"]))
     began = time.perf_counter()
     try:
         if args.dask_scheduler:
@@ -367,7 +267,7 @@ def run(args) -> int:
     rows = _test(net, Xte, yte, meta, s)
     io.save(net, output, overwrite=args.overwrite, metadata=meta)
     if plots:
-        _draw_plots(plots, net, meta, Xtr, ytr, Xte, yte)
+        _plots.draw(plots, net, meta, Xtr, ytr, Xte, yte)
     if not args.quiet:
         rows += [["epochs", meta["epochs_run"]], ["training time", f"{seconds:.2f} s"],
                  ["parameters", f"{net.n_params:,}"], ["model", output]]
@@ -375,46 +275,6 @@ def run(args) -> int:
         for path in plots.values():
             print(f"plot: {path}")
     return 0
-
-
-def _plot_paths(folder: str, meta: dict, overwrite: bool) -> dict[str, str]:
-    """The pictures ``--plots DIR`` will draw for this run, checked (and DIR created) before training."""
-    if os.path.exists(folder) and not os.path.isdir(folder):
-        raise ConfigError(f"--plots {folder} is a file; give a folder")
-    names = ["history", "weights"]
-    if meta["task"] == "classify" and meta["n_test"]:
-        names.append("confusion")
-    if meta["task"] == "classify" and meta["n_features"] == 2:
-        names.append("regions")
-    os.makedirs(folder, exist_ok=True)
-    paths = {n: os.path.join(folder, f"{n}.png") for n in names}
-    for path in paths.values():
-        C.check_output(path, overwrite, "--plots")
-    return paths
-
-
-def _draw_plots(paths: dict, net, meta: dict, Xtr, ytr, Xte, yte) -> None:
-    """Draw the pictures named in ``paths`` (matplotlib's Agg backend, figures closed after saving)."""
-    from .. import plot
-    from ..plot.regions import predict_classes
-
-    plt = plot.pyplot()
-    names = [str(c) for c in meta.get("classes") or []] or None
-    figures = [plot.plot_history(meta["history"], title=f"Training on {meta['data']}", path=paths["history"]),
-               plot.plot_weight_histograms(net, path=paths["weights"])]
-    if "confusion" in paths:
-        figures.append(plot.plot_confusion_matrix(yte.astype(np.int64).ravel(), predict_classes(net, Xte),
-                                                  class_names=names, title="Test rows", path=paths["confusion"]))
-    if "regions" in paths:
-        X = np.concatenate([Xtr, Xte])
-        y = np.concatenate([ytr, yte]).astype(np.int64).ravel()
-        features = meta.get("feature_names") or ["feature 1", "feature 2"]
-        if meta.get("standardize"):
-            features = [f"{f} (standardized)" for f in features]
-        figures.append(plot.plot_decision_regions(net, X, y, class_names=names, feature_names=features,
-                                                  path=paths["regions"]))
-    for fig in figures:
-        plt.close(fig)
 
 
 def _fit_on_dask(scheduler: str, net, Xtr, ytr, s: dict, start: int, opt, callbacks):
@@ -428,30 +288,6 @@ def _fit_on_dask(scheduler: str, net, Xtr, ytr, s: dict, start: int, opt, callba
     with connect(scheduler) as client:
         return fit_distributed(net, Xtr[:cut], ytr[:cut], client=client, steps=s["epochs"] - start, optimizer=opt,
                                callbacks=callbacks, validation_data=val)
-
-
-def _resume(ckpt, path: str, net, opt, meta: dict, s: dict) -> int:
-    """Put the checkpoint's state into ``net``/``opt``; the epochs already done. Refuses a different run."""
-    io.check_compatible(ckpt, net)
-    saved, diffs = ckpt.training or {}, []
-    for key, what in (("task", "task"), ("classes", "classes"), ("n_train", "training rows"),
-                      ("n_val", "validation rows")):
-        if saved.get(key) != meta.get(key):
-            diffs.append(f"{what}: saved {saved.get(key)}, now {meta.get(key)}")
-    if not diffs and saved.get("train_sha256") != meta["train_sha256"]:
-        diffs.append("the training rows have other values (another file, --seed or --test-split?)")
-    if ckpt.optimizer_state.get("name") != opt.name:
-        diffs.append(f"optimizer: saved {ckpt.optimizer_state.get('name')}, now {opt.name}")
-    if diffs:
-        raise ModelFileError(f"{path}: cannot resume: the run differs — " + "; ".join(diffs))
-    state = ckpt.training_state
-    if state["epoch"] >= s["epochs"]:
-        raise ConfigError(f"{path} already holds {state['epoch']} of {s['epochs']} epochs; pass --epochs N with "
-                          f"N > {state['epoch']} to train further")
-    net.set_params(ckpt.network.get_params())
-    _restore_optimizer(opt, ckpt.optimizer_state, net.flat_params, path)
-    net.rng.bit_generator.state = state["rng"]
-    return int(state["epoch"])
 
 
 def _announce(net, s, meta, output, start) -> None:

@@ -1,0 +1,157 @@
+"""Checkpoints of ``glassnet train``: writing them during a run, and resuming from one.
+
+A checkpoint is a model file (:func:`glassnet.checkpoints.save_checkpoint`) that also holds what the
+run needs to continue: the optimizer's state, the epochs done, the Generator's state, the
+early-stopping state and the history so far, with the run's settings in its metadata.
+
+* :class:`Checkpointer` is the callback that writes one every N epochs, and keeps the state
+  at the start of the current epoch for Ctrl-C — a checkpoint is always taken at an epoch
+  boundary, so a resumed run repeats the interrupted epoch exactly.
+* :func:`read` opens a checkpoint given to ``--resume``; :func:`resume` puts its state into
+  a freshly built network and optimizer, after checking that it is the same run.
+
+A resumed run therefore ends with the same weights, bit for bit, as one never interrupted.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from .. import checkpoints, training
+from ..errors import ConfigError, ModelFileError
+
+
+def read(path: str):
+    """The checkpoint at ``path`` (:func:`glassnet.checkpoints.load_checkpoint`); refused unless glassnet train wrote it."""
+    ckpt = checkpoints.load_checkpoint(path)
+    if not {"epoch", "rng", "history"} <= set(ckpt.training_state):
+        raise ModelFileError(f"{path}: was not written by glassnet train, so it cannot be resumed here")
+    return ckpt
+
+
+def resume(ckpt, path: str, net, opt, meta: dict, s: dict) -> int:
+    """Put the checkpoint's state into ``net``/``opt``; the epochs already done. Refuses a different run.
+
+    Parameters
+    ----------
+    ckpt : Checkpoint
+        What :func:`read` returned for ``path``.
+    path : str
+        The checkpoint's file, for the messages.
+    net, opt : Network, Optimizer
+        The network and optimizer built from the settings ``s``, before training.
+    meta : dict
+        This run's metadata (task, classes, row counts, ``train_sha256``), compared with the saved run's.
+    s : dict
+        The settings; ``s["epochs"]`` must be more than the epochs already done.
+    """
+    checkpoints.check_compatible(ckpt, net)
+    saved, diffs = ckpt.training or {}, []
+    for key, what in (("task", "task"), ("classes", "classes"), ("n_train", "training rows"),
+                      ("n_val", "validation rows")):
+        if saved.get(key) != meta.get(key):
+            diffs.append(f"{what}: saved {saved.get(key)}, now {meta.get(key)}")
+    if not diffs and saved.get("train_sha256") != meta["train_sha256"]:
+        diffs.append("the training rows have other values (another file, --seed or --test-split?)")
+    if ckpt.optimizer_state.get("name") != opt.name:
+        diffs.append(f"optimizer: saved {ckpt.optimizer_state.get('name')}, now {opt.name}")
+    if diffs:
+        raise ModelFileError(f"{path}: cannot resume: the run differs — " + "; ".join(diffs))
+    state = ckpt.training_state
+    if state["epoch"] >= s["epochs"]:
+        raise ConfigError(f"{path} already holds {state['epoch']} of {s['epochs']} epochs; pass --epochs N with "
+                          f"N > {state['epoch']} to train further")
+    net.set_params(ckpt.network.get_params())
+    _restore_optimizer(opt, ckpt.optimizer_state, net.flat_params, path)
+    net.rng.bit_generator.state = state["rng"]
+    return int(state["epoch"])
+
+
+def _optimizer_state(opt) -> dict:
+    return {"name": opt.name, "iterations": opt.iterations,
+            "slots": [{k: v.copy() for k, v in slot.items()} for slot in opt.state]}
+
+
+def _restore_optimizer(opt, state: dict, params: np.ndarray, path: str) -> None:
+    opt.iterations = int(state["iterations"])
+    if state["slots"]:
+        opt._allocate([params])
+        opt._sizes = [params.size]
+        for dst, src in zip(opt.state, state["slots"]):
+            for key in dst:
+                if key not in src or np.shape(src[key]) != dst[key].shape:
+                    raise ModelFileError(f"{path}: the optimizer state does not fit this network")
+                dst[key][...] = src[key]
+
+
+class Checkpointer(training.Callback):
+    """Keeps what a checkpoint needs: written every N epochs, and, for Ctrl-C, the state
+    at the start of the current epoch (so a resumed run repeats that epoch exactly).
+
+    Parameters
+    ----------
+    path : str
+        The checkpoint file.
+    every : int or None
+        Write it after every ``every``-th epoch of the run (None: only on Ctrl-C).
+    start : int
+        Epochs already done (a resumed run's); epochs are counted over the whole run.
+    early : EarlyStopping or None
+        The run's early stopping, whose state is saved and restored with the rest.
+    resumed : dict or None
+        The checkpoint's ``training_state`` when resuming.
+    meta : dict
+        The metadata written into each checkpoint.
+    quiet : bool
+        Do not print ``checkpoint after epoch N: PATH``.
+    """
+
+    def __init__(self, path, every, start, early, resumed, meta, quiet):
+        self.path, self.every, self.start, self.early = path, every, start, early
+        self.resumed, self.meta, self.quiet = resumed, meta, quiet
+        self.past = copy.deepcopy((resumed or {}).get("history", {}))
+
+    def on_train_begin(self, logs):
+        es = (self.resumed or {}).get("early_stopping")
+        if self.early is not None and es:
+            self.early.best, self.early.wait = es["best"], es["wait"]
+            self.early.best_epoch = None if es["best_epoch"] is None else es["best_epoch"] - self.start
+            if es["weights"] is not None:
+                self.early.best_weights = (np.asarray(es["weights"]), [dict(d) for d in es["states"]])
+        self.mark = self._state(self.start)
+
+    def on_epoch_begin(self, epoch, logs):
+        self.mark = self._state(self.start + epoch)
+
+    def on_epoch_end(self, epoch, logs):
+        done = self.start + epoch + 1
+        if self.every and done % self.every == 0:
+            self.write(self._state(done))
+            if not self.quiet:
+                print(f"checkpoint after epoch {done}: {self.path}", flush=True)
+
+    def combined(self) -> dict:
+        """The history of the whole run: the resumed epochs, then this call's."""
+        now = self.history.history
+        return {k: self.past.get(k, []) + now.get(k, []) for k in {**self.past, **now}}
+
+    def _state(self, done: int) -> dict:
+        es = None
+        if self.early is not None:
+            w = self.early.best_weights
+            es = {"best": float(self.early.best), "wait": self.early.wait,
+                  "best_epoch": None if self.early.best_epoch is None else self.early.best_epoch + self.start,
+                  "weights": None if w is None else w[0], "states": [] if w is None else w[1]}
+        return {"epoch": done, "weights": training.snapshot(self.network),
+                "optimizer": _optimizer_state(self.optimizer),
+                "rng": copy.deepcopy(self.network.rng.bit_generator.state), "early_stopping": es,
+                "history": self.combined()}
+
+    def write(self, state: dict) -> None:
+        """Write ``state`` (what :attr:`mark` or an epoch's end holds) to the checkpoint file."""
+        training.restore(self.network, state["weights"])
+        checkpoints.save_checkpoint(self.network, state["optimizer"],
+                           {k: v for k, v in state.items() if k not in ("weights", "optimizer")},
+                           self.path, metadata=self.meta)

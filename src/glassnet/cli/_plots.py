@@ -1,0 +1,65 @@
+"""The pictures ``glassnet train --plots DIR`` draws after training.
+
+* ``history.png``: the loss (and accuracy) curves of every epoch, resumed ones included;
+* ``weights.png``: a histogram of each layer's weights;
+* ``confusion.png``: classification with test rows — the confusion matrix of the test rows;
+* ``regions.png``: classification with two features — the decision regions over all rows.
+
+:func:`paths` decides and checks the files before training (so a bad DIR costs nothing);
+:func:`draw` draws them with :mod:`glassnet.plot` once the model is saved.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from . import _common as C
+from ..errors import ConfigError
+
+
+def paths(folder: str, meta: dict, overwrite: bool) -> dict[str, str]:
+    """The pictures ``--plots DIR`` will draw for this run, checked (and DIR created) before training.
+
+    Returns
+    -------
+    dict
+        ``{"history": "DIR/history.png", …}``, the names of :func:`draw`'s pictures to their files.
+    """
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise ConfigError(f"--plots {folder} is a file; give a folder")
+    names = ["history", "weights"]
+    if meta["task"] == "classify" and meta["n_test"]:
+        names.append("confusion")
+    if meta["task"] == "classify" and meta["n_features"] == 2:
+        names.append("regions")
+    os.makedirs(folder, exist_ok=True)
+    files = {n: os.path.join(folder, f"{n}.png") for n in names}
+    for path in files.values():
+        C.check_output(path, overwrite, "--plots")
+    return files
+
+
+def draw(files: dict, net, meta: dict, Xtr, ytr, Xte, yte) -> None:
+    """Draw the pictures named in ``files`` (matplotlib's Agg backend, figures closed after saving)."""
+    from .. import plot
+    from ..plot.regions import predict_classes
+
+    plt = plot.pyplot()
+    names = [str(c) for c in meta.get("classes") or []] or None
+    figures = [plot.plot_history(meta["history"], title=f"Training on {meta['data']}", path=files["history"]),
+               plot.plot_weight_histograms(net, path=files["weights"])]
+    if "confusion" in files:
+        figures.append(plot.plot_confusion_matrix(yte.astype(np.int64).ravel(), predict_classes(net, Xte),
+                                                  class_names=names, title="Test rows", path=files["confusion"]))
+    if "regions" in files:
+        X = np.concatenate([Xtr, Xte])
+        y = np.concatenate([ytr, yte]).astype(np.int64).ravel()
+        features = meta.get("feature_names") or ["feature 1", "feature 2"]
+        if meta.get("standardize"):
+            features = [f"{f} (standardized)" for f in features]
+        figures.append(plot.plot_decision_regions(net, X, y, class_names=names, feature_names=features,
+                                                  path=files["regions"]))
+    for fig in figures:
+        plt.close(fig)
