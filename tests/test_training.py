@@ -365,6 +365,21 @@ def test_verbose_two_prints_a_line_per_epoch_and_zero_prints_nothing(capsys):
     assert capsys.readouterr().out == ""
 
 
+def test_verbose_one_in_a_jupyter_notebook_prints_a_line_per_epoch(capsys, monkeypatch):
+    import io
+    import sys
+
+    class OutStream(io.StringIO):                     # as ipykernel's, which is not a terminal
+        pass
+    OutStream.__module__ = "ipykernel.iostream"
+    out = OutStream()
+    monkeypatch.setattr(sys, "stdout", out)
+    X, y = blobs()
+    classifier().fit(X, y, epochs=2)                  # verbose="auto" is 1
+    lines = out.getvalue().strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("epoch 1/2  loss ")
+
+
 def test_rich_progress_bar_shows_each_epoch_and_its_batches(capsys):
     X, y = blobs()
     history = classifier().fit(X, y, epochs=2, batch_size=60, callbacks=[ProgressBar(2, 2, "bar")], verbose=0)

@@ -199,6 +199,11 @@ def _skip_data_gradient(network) -> list:
     return skipped
 
 
+def _in_notebook() -> bool:
+    """Whether standard output is a Jupyter kernel's (not a terminal, but someone is watching)."""
+    return type(sys.stdout).__module__.split(".")[0] == "ipykernel"
+
+
 def _positive_int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ConfigError(f"{name} must be a positive integer; got {value!r}")
@@ -236,7 +241,8 @@ def fit(network, X, y, *, epochs: int = 10, batch_size: int = 32, optimizer="ada
     schedule : Schedule or ReduceLROnPlateau, optional
         The learning rate per epoch (see :mod:`glassnet.optimizers`).
     verbose : 0, 1, 2 or "auto"
-        0 silent; 1 a progress bar when standard output is a terminal; 2 one line per
+        0 silent; 1 a progress bar when standard output is a terminal, one line per epoch
+        in a Jupyter notebook, nothing otherwise (a log file stays clean); 2 one line per
         epoch; "auto" is 1.
 
     Raises
@@ -286,8 +292,9 @@ def fit(network, X, y, *, epochs: int = 10, batch_size: int = 32, optimizer="ada
     extra = [] if schedule is None else [LearningRateScheduler(schedule)]
     if verbose == "auto":
         verbose = 1
-    if verbose == 2 or (verbose == 1 and sys.stdout.isatty()):
-        extra.append(ProgressBar(epochs, steps, "bar" if verbose == 1 else "lines"))
+    terminal = verbose == 1 and sys.stdout.isatty()
+    if verbose == 2 or terminal or (verbose == 1 and _in_notebook()):
+        extra.append(ProgressBar(epochs, steps, "bar" if terminal else "lines"))
     cbs = _CallbackList(list(callbacks) + extra)
     for cb in cbs.callbacks:
         if not isinstance(cb, Callback):
