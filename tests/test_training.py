@@ -388,6 +388,12 @@ def test_rich_progress_bar_shows_each_epoch_and_its_batches(capsys):
     assert f"loss {history['loss'][-1]:.4g}" in out
 
 
+def test_labels_of_the_wrong_length_are_counted_before_encoding():
+    X, y = blobs()
+    with pytest.raises(DataError, match=r"y has 7 rows \(y.shape = \(7,\)\); X has 120 samples"):
+        classifier().fit(X, y[:7], verbose=0)
+
+
 def test_bad_arguments_say_what_was_wrong():
     X, y = blobs()
     net = classifier()

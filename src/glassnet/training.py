@@ -102,6 +102,8 @@ class History:
 def _targets(network, y, n: int) -> np.ndarray:
     """Targets as the network's output needs them; integer labels one-hot encoded for softmax outputs."""
     y = np.asarray(y)
+    if y.ndim >= 1 and y.shape[0] != n:
+        raise DataError(f"y has {y.shape[0]} rows (y.shape = {y.shape}); X has {n} samples: give one target per sample")
     K = network.output_shape
     if y.ndim == 1 and y.dtype.kind in "iub" and len(K) == 1 and K[0] > 1 \
             and network.loss.name == "categorical_crossentropy":

@@ -58,7 +58,7 @@ def check_finite(arr: np.ndarray, name: str = "X") -> None:
     col = int(np.argmax(~np.isfinite(sample)))
     where = f"row {row}" + (f", column {col}" if arr.ndim > 1 else "")
     raise DataError(f"{name} contains {sample[col]} at {where} (0-based); "
-                    "remove or impute non-finite values before training")
+                    "remove or impute the non-finite values first")
 
 
 #: rows are checked in blocks of about this many entries, so that the check needs a
