@@ -26,6 +26,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from . import _memory, losses
+from . import training as _training
 from .errors import ConfigError, DataError, NotFittedError
 from .layers.base import Layer
 from .validation import as_float_array
@@ -363,15 +364,10 @@ class Network:
             d = d_below
         return loss
 
-    def fit(self, X, y, **kwargs):
-        """Train with mini-batches: see :func:`glassnet.training.fit` for the arguments. Returns the History."""
-        from .training import fit
-        return fit(self, X, y, **kwargs)
-
-    def evaluate(self, X, y, **kwargs) -> dict[str, float]:
-        """Loss (and accuracy for classification): see :func:`glassnet.training.evaluate`."""
-        from .training import evaluate
-        return evaluate(self, X, y, **kwargs)
+    # Training and evaluation live in glassnet.training; as methods they keep their full
+    # signatures and docstrings (help(Network.fit) lists every argument).
+    fit = _training.fit
+    evaluate = _training.evaluate
 
     # ------------------------------------------------------------------ description
     def summary(self) -> str:
