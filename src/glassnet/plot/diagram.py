@@ -165,7 +165,7 @@ def plot_network(network, x=None, y=None, learning_rate: float | None = None, ax
     weights = [layer.params["W"] for layer in layers]
     biggest = max(float(np.abs(W).max()) for W in weights) or 1.0
     box = dict(boxstyle="round,pad=0.25", facecolor="white", edgecolor="none", alpha=0.88)
-    halo = dict(boxstyle="square,pad=0.05", facecolor="white", edgecolor="none", alpha=0.75)
+    halo = dict(boxstyle="square,pad=0.05", facecolor="white", edgecolor="none", alpha=0.9)
     bias_rise = 0.75 * dy if tall > 1 else 0.75 * _DY
     fs = 9 if show_values else 8
     counter = 0
@@ -195,7 +195,7 @@ def plot_network(network, x=None, y=None, learning_rate: float | None = None, ax
                         below.append(f"w{counter}⁺ = {_fmt(w - learning_rate * gW[i, j], digits)}")
                 # where along the edge to write: level edges in the middle; crossing ones apart, both
                 # in the upper half (edges going down near their start, edges going up near their end)
-                t = 0.5 if abs(y1 - y0) < 1e-9 else (0.25 if y1 < y0 else 0.75)
+                t = 0.5 if abs(y1 - y0) < 1e-9 else (0.27 if y1 < y0 else 0.73)
                 px, py = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
                 angle = np.degrees(np.arctan2(y1 - y0, x1 - x0))
                 nx, ny = -uy * 0.12, ux * 0.12           # a little off the line, on either side
