@@ -7,12 +7,14 @@ the numbers put in must evaluate to the value printed beside it. Saturated outpu
 (exactly 0 or 1) and huge values must be explained too, with the engine's numbers.
 """
 
+import re
+
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
-from glassnet import Dense, Network, activations, losses
+from glassnet import ConfigError, Dense, Network, activations, losses
 from glassnet.explain import explain, record
 from glassnet.explain.formula import evaluate
 
@@ -237,3 +239,179 @@ def test_a_loss_without_per_output_terms_is_explained_by_its_total():
     with pytest.raises(KeyError):
         e.step("E_o1")
     assert "only its total is shown" in str(e)
+
+
+# ----------------------------------------------------------- a batch: each formula carries the reduction
+
+#: every built-in loss, with the output activation it fuses with and with one it does not
+BATCH_CASES = [("total_error", "sigmoid"), ("mse", "identity"), ("binary_crossentropy", "sigmoid"),
+               ("binary_crossentropy", "softmax"), ("categorical_crossentropy", "softmax"),
+               ("categorical_crossentropy", "sigmoid")]
+
+
+def test_batch_cases_cover_every_loss():
+    assert {loss for loss, _ in BATCH_CASES} == set(losses.names())
+
+
+def _batch(loss, out_act, n):
+    rng = np.random.default_rng(n * 31 + len(loss) + len(out_act))
+    net = Network([Dense(3, "tanh"), Dense(3, out_act)], loss=loss, input_shape=2, seed=n)
+    X = rng.normal(size=(n, 2))
+    y = np.eye(3)[rng.permutation(3)[:n] if n <= 3 else rng.integers(0, 3, n)] \
+        if loss == "categorical_crossentropy" else rng.uniform(0.05, 0.95, size=(n, 3))
+    return net, X, y
+
+
+def _printed_matrix(text: str) -> np.ndarray:
+    """``[a b; c d]`` as printed → an array."""
+    return np.array([[float(v.replace("−", "-")) for v in row.split()] for row in text.strip()[1:-1].split(";")])
+
+
+def _printed_steps(text: str) -> dict:
+    """Each printed line ``name = a = b = …`` (one line per step: rendered without wrapping), by name."""
+    steps = {}
+    for line in text.splitlines():
+        if " = " in line and not line.startswith(" "):
+            name, *parts = line.split(" = ")
+            steps.setdefault(name.removeprefix("Note: "), parts)
+    return steps
+
+
+def _at(formula: str, numbers: dict) -> str:
+    for name, value in numbers.items():
+        formula = formula.replace(name, f"({float(value)!r})")
+    return formula
+
+
+def _latex_at(latex: str, numbers: dict) -> str:
+    """A printed LaTeX formula with numbers put in, as text :func:`evaluate` reads (a test aid)."""
+    latex = _at(latex, numbers)
+    while (m := re.search(r"\\t?frac\{", latex)):
+        a_end = _closing(latex, m.end() - 1)
+        b_end = _closing(latex, a_end + 1)
+        latex = (latex[:m.start()] + "((" + latex[m.end():a_end] + ")/(" + latex[a_end + 2:b_end] + "))"
+                 + latex[b_end + 1:])
+    for old, new in ((r"\left(", "("), (r"\right)", ")"), (r"\cdot", "·"), (r"\ln", "ln "), (r"\,", " "),
+                     (r"\sum", ""), ("{", "("), ("}", ")")):
+        latex = latex.replace(old, new)
+    return latex
+
+
+def _closing(text: str, opening: int) -> int:
+    depth = 0
+    for k in range(opening, len(text)):
+        depth += (text[k] == "{") - (text[k] == "}")
+        if depth == 0:
+            return k
+    raise ValueError(text)
+
+
+def _bmatrix(latex: str) -> np.ndarray:
+    body = latex.split(r"\begin{bmatrix}")[1].split(r"\end{bmatrix}")[0]
+
+    def number(cell: str) -> float:
+        cell = cell.strip()
+        if r"\times" in cell:
+            mantissa, exp = cell.split(r"\times 10^")
+            return float(mantissa) * 10.0 ** int(exp.strip("{}"))
+        return float(cell)
+    return np.array([[number(c) for c in row.split("&")] for row in body.split(r"\\")])
+
+
+def _markdown_steps(md: str) -> dict:
+    steps = {}
+    for block in re.findall(r"\$\$\n(.*?)\n\$\$", md, re.S):
+        name, *parts = block.split(" = ")
+        steps.setdefault(name, parts)
+    return steps
+
+
+@pytest.mark.parametrize("notation", ["seed", "batch"])
+@pytest.mark.parametrize("n", [2, 3])
+@pytest.mark.parametrize("loss, out_act", BATCH_CASES)
+def test_matrix_view_formulas_evaluated_with_the_printed_numbers_give_the_printed_values(loss, out_act, n,
+                                                                                         notation):
+    net, X, y = _batch(loss, out_act, n)
+    e = explain(net, X, y, learning_rate=0.3, view="matrix", notation=notation, digits=17)
+    seed = notation == "seed"
+    out, target = ("out⁽2⁾", "target") if seed else ("OUT⁽2⁾", "Y")
+    steps = _printed_steps(e.render("text", width=10 ** 6))
+    O, T = _printed_matrix(steps[out][-1]), _printed_matrix(steps[target][0])
+    assert O.shape == T.shape == ((3, n) if seed else (n, 3))
+    fused = net.loss.fuses(net.layers[-1].activation)
+    first = ("δ⁽2⁾" if seed else "Δ⁽2⁾") if fused else f"∂E/∂{out}"
+    formula, value = steps[first][0], _printed_matrix(steps[first][-1])
+    assert f"(1/{n})" in formula, formula                  # the batch mean's 1/n is in the formula itself
+    for idx in np.ndindex(*O.shape):                       # each entry: the formula with its numbers in
+        assert evaluate(_at(formula, {out: O[idx], target: T[idx]})) == pytest.approx(value[idx], rel=1e-9,
+                                                                                     abs=1e-15), (idx, formula)
+    # each sample's loss L_i is the loss formula summed over its outputs; E is their mean
+    L_formula, L = steps["L"][0], _printed_matrix(steps["L"][-1]).reshape(-1)
+    entries = np.array([[evaluate(_at(L_formula.replace("Σ", ""), {out: O[idx], target: T[idx]}))
+                         for idx in np.ndindex(*O.shape)]]).reshape(O.shape)
+    np.testing.assert_allclose(entries.sum(axis=0 if seed else 1), L, rtol=1e-9)
+    E_formula, E_numbers, E_value = steps["E"][0], steps["E"][1], float(steps["E"][-1].replace("−", "-"))
+    assert E_formula.startswith(f"(1/{n}) · (L_1 + ")
+    assert evaluate(E_numbers) == pytest.approx(E_value, rel=1e-12)
+    assert E_value == pytest.approx(L.mean(), rel=1e-12)
+    E_torch, *_ = _torch(net, X, y)                          # and PyTorch's batch loss is that mean
+    assert E_value == pytest.approx(E_torch.item(), rel=1e-10)
+
+    # the Markdown/LaTeX form: the loss's own LaTeX, with the same reduction
+    md = _markdown_steps(e.render("markdown"))
+    q = {("seed", True): r"\delta^{(2)}", ("batch", True): r"\Delta^{(2)}"}.get(
+        (notation, fused), r"\frac{\partial E}{\partial \mathrm{" + out[:3] + r"}^{(2)}}")
+    latex_out, latex_target = r"\mathrm{" + out[:3] + "}^{(2)}", r"\mathrm{target}" if seed else "Y"
+    latex_formula, latex_value = md[q][0], _bmatrix(md[q][-1])
+    assert latex_formula.startswith(rf"\frac{{1}}{{{n}}}"), latex_formula
+    for idx in np.ndindex(*O.shape):
+        text = _latex_at(latex_formula, {latex_out: O[idx], latex_target: T[idx]})
+        assert evaluate(text) == pytest.approx(latex_value[idx], rel=1e-9, abs=1e-15), (idx, latex_formula)
+    L_latex = md["L"][0]
+    entries = np.array([evaluate(_latex_at(L_latex, {latex_out: O[idx], latex_target: T[idx]}))
+                        for idx in np.ndindex(*O.shape)]).reshape(O.shape)
+    np.testing.assert_allclose(entries.sum(axis=0 if seed else 1), _bmatrix(md["L"][-1]).reshape(-1), rtol=1e-9)
+    assert evaluate(_latex_at(md["E"][1], {})) == pytest.approx(float(md["E"][-1]), rel=1e-12)
+
+    # the HTML/MathML form shows the same fraction in those steps
+    maths = re.findall(r"<math.*?</math>", e.render("html"), re.S)
+    assert len(maths) == len(e.steps)
+    one_over_n = f"<mfrac><mrow><mn>1</mn></mrow><mrow><mn>{n}</mn></mrow></mfrac>"
+    for quantity in (first, "E"):
+        assert one_over_n in maths[[s.quantity for s in e.steps].index(quantity)], quantity
+
+
+def test_matrix_view_with_sample_weights_shows_each_samples_share():
+    from glassnet.explain import Explanation
+    from glassnet.explain.matrix import matrix_sections
+    net, X, y = _batch("total_error", "sigmoid", 3)
+    w = np.array([1.0, 3.0, 4.0])
+    trace = record(net, X, y, 0.3, sample_weight=w)
+    steps = _printed_steps(Explanation("w", matrix_sections(trace, "seed", 17), digits=17).render("text", 10 ** 6))
+    s = _printed_matrix(steps["s"][0].split(":")[0]).reshape(-1)
+    np.testing.assert_allclose(s, w / w.sum(), rtol=1e-15)
+    O, T = _printed_matrix(steps["out⁽2⁾"][-1]), _printed_matrix(steps["target"][0])
+    formula, value = steps["∂E/∂out⁽2⁾"][0], _printed_matrix(steps["∂E/∂out⁽2⁾"][-1])
+    assert formula.endswith("· diag(s)")
+    for k, i in np.ndindex(*O.shape):                       # column i is sample i, times its share s_i
+        at = _at(formula, {"out⁽2⁾": O[k, i], "target": T[k, i], "diag(s)": s[i]})
+        assert evaluate(at) == pytest.approx(value[k, i], rel=1e-9)
+    assert evaluate(steps["E"][1]) == pytest.approx(float(steps["E"][-1]), rel=1e-12)
+    assert float(steps["E"][-1]) == pytest.approx(net.loss_value(X, y, sample_weight=w), rel=1e-12)
+
+
+def test_a_network_with_a_weight_penalty_is_refused():
+    net = Network([Dense(2, "tanh")], input_shape=2, seed=0, l2=0.1)
+    with pytest.raises(ConfigError, match=r"l2=0.1"):
+        explain(net, np.ones((1, 2)), np.ones((1, 2)), 0.1)
+
+
+def test_softmax_cross_entropy_targets_must_be_distributions_for_the_fused_formula_to_hold():
+    net = Network([Dense(3, "softmax")], loss="categorical_crossentropy", input_shape=2, seed=0)
+    X = np.array([[0.5, -1.0], [0.2, 0.1]])
+    with pytest.raises(ConfigError, match=r"targets: .*must sum to 1 .* sample 1 sums to 0.9"):
+        explain(net, X, np.array([[0, 1, 0], [0.3, 0.3, 0.3]]), 0.1, view="matrix")
+    e = explain(net, X[:1], np.array([[0.2, 0.1, 0.7]]), 0.1, digits=17)   # probabilities: out − target holds
+    for k in (1, 2, 3):
+        s = e.step(f"∂E_total/∂net_o{k}")
+        assert evaluate(s.substituted) == pytest.approx(s.value, rel=1e-9)

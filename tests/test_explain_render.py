@@ -1,6 +1,7 @@
 """The three renderers, the MathML translator, and the refusal to print too much."""
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -156,3 +157,61 @@ def test_softmax_steps_refuse_a_formula_they_cannot_write_out():
     other = dataclasses.replace(softmax, derivative_formula="∂out_k/∂net_j = J_kj")
     with pytest.raises(ConfigError, match=r"has no 'out_k'"):
         jacobian_step(other, "o1", "o2", 0.7, 0.3, 9, -0.21)
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _example(name: str, **kw):
+    from glassnet.explain.spec import load_spec
+    spec = load_spec(EXAMPLES / name)
+    return explain(spec.network, spec.X, spec.y, spec.learning_rate, **kw)
+
+
+def test_a_negative_number_that_is_a_whole_argument_gets_no_second_parentheses():
+    from glassnet.explain.formula import substitute
+    assert substitute("tanh(net)", {"net": -0.55}) == "tanh(−0.55)"
+    assert substitute("max(0, net)", {"net": -0.1}) == "max(0, −0.1)"
+    assert substitute("1 / (1 + e^(−net))", {"net": -0.5}) == "1 / (1 + e^(−(−0.5)))"   # needed there
+    assert substitute("1 − out²", {"out": -0.5}) == "1 − (−0.5)²"
+    e = _example("softmax_classifier.json", view="scalar")
+    text = str(e)
+    assert "out_h3 = tanh(net_h3) = tanh(−0.55) = −0.500520211" in text
+    assert "e^(−0.036595243) / (e^(−0.036595243) + e^(−0.0981854888) + e^(0.219073395))" in text
+    assert not re.search(r"(tanh|e\^|ln|max)\(\(", text)
+    md = e.render("markdown")
+    assert r"\tanh(-0.55)" in md and r"e^{-0.036595243}" in md
+    assert not re.search(r"\\tanh\(\(|e\^\{\{|e\^\{\(", md)
+
+
+def test_a_bias_factor_is_named_and_computed_on_its_own_line():
+    text = str(_example("softmax_classifier.json"))
+    assert "\n∂net_o1/∂b_o1 = 1\n" in text
+    assert "∂E_total/∂b_o1 = ∂E_total/∂net_o1 · ∂net_o1/∂b_o1 = 0.309444923 · 1 = 0.309444923" in text
+    assert not re.search(r"∂E_total/∂b_\w+ = ∂E_total/∂net_\w+ · 1 ", text)        # a bare, unnamed factor
+
+
+@pytest.mark.parametrize("view", ["scalar", "matrix"])
+def test_every_derivative_a_formula_uses_was_computed_on_an_earlier_line(view):
+    cases = [explain_seed(view=view), explain_seed(view=view, order="sequential"),
+             _example("softmax_classifier.json", view=view)]
+    net = Network([Dense(2, "tanh"), Dense(3, "relu"), Dense(2, "sigmoid")], loss="binary_crossentropy",
+                  input_shape=2, seed=3)
+    cases.append(explain(net, np.array([[0.4, -0.7]]), np.array([[0.2, 0.9]]), 0.1, view=view))
+    for e in cases:
+        seen = set()
+        for step in e.steps:
+            for used in re.findall(r"∂[^\s/]+/∂[^\s)·,]+", step.formula):
+                assert used in seen, f"{e.title}: {step.quantity} = {step.formula} uses {used} before computing it"
+            seen.add(step.quantity)
+
+
+def test_the_network_is_described_in_plain_words():
+    assert "A network with 2 inputs and two layers: 2 sigmoid neurons, then 2 sigmoid neurons. Loss total_error, " \
+           "learning rate η = 0.5, update order simultaneous." in str(explain_seed()).replace("\n", " ")
+    net = Network([Dense(1, "identity")], input_shape=1, seed=0)
+    assert "A network with 1 input and one layer of 1 identity neuron." in str(
+        explain(net, np.ones((1, 1)), np.ones((1, 1)), 0.1))
+    net = Network([Dense(3, "tanh"), Dense(2, "relu"), Dense(1, "sigmoid")], input_shape=2, seed=0)
+    text = str(explain(net, np.ones((1, 2)), np.ones((1, 1)), 0.1)).replace("\n", " ")
+    assert "three layers: 3 tanh neurons, then 2 relu neurons, then 1 sigmoid neuron." in text

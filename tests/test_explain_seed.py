@@ -96,3 +96,40 @@ def test_training_leaves_the_network_unchanged():
     explain(net, SEED_X, SEED_Y, 0.5)
     for k, v in net.get_params().items():
         np.testing.assert_array_equal(v, before[k])
+
+
+def test_the_published_error_after_the_round_is_checked_with_the_order_that_gives_it(one_round, capsys):
+    from glassnet.cli import main
+    table = one_round.section("Checked against the published figures").items[0]
+    row = next(r for r in table.rows if r[0] == "E_total⁺")
+    # published 0.291027924; this (simultaneous) round gives 0.291027773694, which does not round to it
+    assert row[:3] == ["E_total⁺", "0.291027924", "0.291027773694"]
+    assert not matches(one_round.step("E_total⁺").value, "0.291027924")
+    assert row[3] == "no: sequential order"
+    note = " ".join(table.notes)
+    assert "0.291027923905" in note and "`glassnet explain seed --update sequential`" in note
+    assert "`glassnet explain seed --rounds 10000`" in note
+    text = str(one_round).split("Checked against the published figures")[1]
+    assert "E_total⁺      0.291027924  0.291027773694   no: sequential order" in text
+    # the pointers work: the options exist, and the sequential round prints the published figure
+    assert main(["explain", "seed", "--update", "sequential"]) == 0
+    out = capsys.readouterr().out
+    assert "\nE_total⁺ = 0.291027924\n" in out
+    sequential_row = next(ln for ln in out.split("Checked against")[1].splitlines() if ln.startswith("E_total⁺"))
+    assert sequential_row.split() == ["E_total⁺", "0.291027924", "0.291027923905", "yes"]
+    assert "w1⁺           0.149780716  0.149817638561   no: simultaneous order" in out
+    assert main(["explain", "seed", "--rounds", "10000"]) == 0
+    assert "0.291027924" in capsys.readouterr().out
+
+
+def test_the_hidden_layer_introduces_each_outputs_slope_before_using_it(one_round):
+    section = one_round.section("Backward pass: hidden layer")
+    quantities = [s.quantity for s in section.items]
+    first_use = next(k for k, s in enumerate(section.items) if "∂E_o1/∂net_o1" in s.formula)
+    assert quantities.index("∂E_o1/∂net_o1") < first_use
+    step = one_round.step("∂E_o1/∂net_o1")
+    assert step.formula == "∂E_total/∂net_o1"
+    assert step.value == one_round.step("∂E_total/∂net_o1").value
+    # seed: ∂E_total/∂net_o1 = 0.74136507 · 0.186815602 = 0.138498562
+    assert step.value == pytest.approx(0.138498562, abs=1e-9)
+    assert "only E_o1 depends on net_o1" in step.note

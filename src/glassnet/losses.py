@@ -112,13 +112,18 @@ class Loss:
             return float(per_sample.sum()) / per_sample.shape[0]
         return float((per_sample * w).sum() / w.sum())
 
+    def sample_factors(self, n: int, sample_weight: Array | None = None) -> Array:
+        """Each sample's share ``s_i`` of the batch loss ``E = Σ_i s_i L_i`` (and of its gradient):
+        ``1/n``, or ``w_i / Σ_j w_j`` with sample weights (float64, shape ``(n,)``)."""
+        w = self._weights(n, sample_weight)
+        return np.full(n, 1.0 / n) if w is None else w / w.sum()
+
     def _scale(self, g: Array, sample_weight: Array | None) -> Array:
         n = g.shape[0]
-        w = self._weights(n, sample_weight)
-        if w is None:
+        if sample_weight is None:
             g *= 1.0 / n
         else:
-            g *= (w / w.sum()).astype(g.dtype).reshape((n,) + (1,) * (g.ndim - 1))
+            g *= self.sample_factors(n, sample_weight).astype(g.dtype).reshape((n,) + (1,) * (g.ndim - 1))
         return g
 
     def gradient(self, out: Array, target: Array, sample_weight: Array | None = None) -> Array:

@@ -76,7 +76,7 @@ def explain_seed(view: str = "scalar", notation: str = "seed", order: str = "sim
     e.intro = ("Inputs 0.05 and 0.10, targets 0.01 and 0.99, learning rate 0.5, biases fixed "
                "(as in the published example).")
     if view == "scalar":
-        e.sections.append(published_step_section(e))
+        e.sections.append(published_step_section(e, order))
     return e
 
 

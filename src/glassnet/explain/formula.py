@@ -11,6 +11,8 @@ numbers put in, computes the value printed beside it).
 'out_h1 · (1 − out_h1)'
 >>> substitute("1 / (1 + e^(−net))", {"net": -0.5})
 '1 / (1 + e^(−(−0.5)))'
+>>> substitute("tanh(net)", {"net": -0.55})
+'tanh(−0.55)'
 >>> evaluate("1 / (1 + e^(−0.3775))")  # doctest: +ELLIPSIS
 0.5932699...
 """
@@ -44,24 +46,45 @@ def number_latex(x, digits: int = 9) -> str:
     return f"({s})" if s.startswith("-") else s
 
 
-def _text(value, digits: int) -> str:
-    return value if isinstance(value, str) else number_text(value, digits)
+def enclosed(text: str, start: int, end: int, opens: str = "(,", closes: str = "),") -> bool:
+    """True when ``text[start:end]`` is a whole argument: ``(…)``, ``f(a, …)``, ``{…}`` in LaTeX.
+
+    A negative number put there needs no parentheses of its own (``tanh(−0.55)``, not
+    ``tanh((−0.55))``); anywhere else it keeps them (``e^(−(−0.5))``, ``1 − (−0.5)²``).
+    """
+    before, after = text[:start].rstrip(), text[end:].lstrip()
+    return bool(before) and before[-1] in opens and bool(after) and after[0] in closes
+
+
+def _text(value, digits: int, bare: bool) -> str:
+    if isinstance(value, str):
+        return value
+    s = number_text(value, digits)
+    return s[1:-1] if bare and s.startswith("(") else s
 
 
 def substitute(formula: str, values: dict, digits: int = 9) -> str:
     """Replace the names ``net``, ``out``, ``target``, ``K`` by names (str) or numbers."""
-    return _WORD.sub(lambda m: _text(values[m.group(1)], digits) if m.group(1) in values else m.group(1), formula)
+    def replace(m: re.Match) -> str:
+        name = m.group(1)
+        if name not in values:
+            return name
+        return _text(values[name], digits, enclosed(formula, m.start(), m.end()))
+
+    return _WORD.sub(replace, formula)
 
 
 def substitute_latex(latex: str, values: dict, digits: int = 9) -> str:
     """The same for a LaTeX formula (``\\mathrm{net}`` and the letters ``t``, ``o``, ``K``), in one pass."""
-    def value(name: str) -> str:
-        v = values[name]
-        return latex_name(v) if isinstance(v, str) else number_latex(v, digits)
-
     def replace(m: re.Match) -> str:
         name = m.group(1) or _LATEX_ALIAS[m.group(2)]
-        return value(name) if name in values else m.group(0)
+        if name not in values:
+            return m.group(0)
+        v = values[name]
+        if isinstance(v, str):
+            return latex_name(v)
+        s = number_latex(v, digits)
+        return s[1:-1] if s.startswith("(") and enclosed(latex, m.start(), m.end(), "({,", ")},") else s
 
     return _LATEX_NAMES.sub(replace, latex)
 
@@ -178,8 +201,9 @@ def text_to_latex(text: str) -> str:
             parts.append(r"\begin{bmatrix} " + r" \\ ".join(" & ".join(c.replace("−", "-") for c in r)
                                                              for r in rows) + r" \end{bmatrix}"
                          + (r"^{\top}" if transpose else ""))
-        elif num:
-            parts.append(number_latex(float(num.replace("−", "-"))))
+        elif num:                          # as printed: the digits the text shows, not a new rounding
+            mantissa, _, exp = num.partition("e")
+            parts.append(rf"{mantissa} \times 10^{{{int(exp.replace('−', '-'))}}}" if exp else mantissa)
         elif name:
             parts.append(latex_name(name))
         else:

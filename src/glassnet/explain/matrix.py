@@ -14,10 +14,13 @@ Every value is printed in full, however large: nothing is cut.
 
 from __future__ import annotations
 
-from .formula import matrix_text, number_text, rhs, substitute
-from .record import Section, Table
+import numpy as np
+
+from .formula import matrix_text, number_text, text_to_latex
+from .record import Section, Step, Table
 from .recorder import Trace
-from .steps import make_step, update_formula
+from .steps import (derivative_formula, loss_formula, make_step, named_step, product, total, update_formula,
+                    value_formula)
 
 
 def matrix_sections(trace: Trace, notation: str = "seed", digits: int = 9) -> list[Section]:
@@ -60,19 +63,16 @@ def matrix_sections(trace: Trace, notation: str = "seed", digits: int = 9) -> li
                                  f"{m(rec.input)} {matrix_text(rec.W, digits)}ᵀ{b_num}", orient(rec.net)))
         act = rec.activation
         if act.elementwise:
-            fwd.append(make_step(name("out", l), substitute(rhs(act.formula), {"net": name("net", l)}),
-                                 "", orient(rec.out), note="element by element"))
+            fwd.append(named_step(name("out", l), value_formula(act), {"net": name("net", l)}, orient(rec.out),
+                                  note="element by element"))
         else:
             fwd.append(make_step(name("out", l), f"{act.name}({name('net', l)})", "", orient(rec.out),
                                  note=f"{act.formula}, over each sample's outputs"))
     sections.append(Section("Forward pass", fwd))
     last = trace.layers[-1]
     target = "target" if seed else "Y"
-    sections.append(Section("Error", [make_step(
-        "E", substitute(rhs(trace.loss.formula), {"out": name("out", L), "target": target, "K": last.units}),
-        "", trace.loss_before)], notes=[f"{target} = {m(trace.y)}"] + (
-        [f"With {trace.n_samples} samples E is the mean of the per-sample errors, so each δ carries a "
-         f"factor 1/{trace.n_samples}."] if trace.n_samples > 1 else [])))
+    loss_names = {"out": name("out", L), "target": target, "K": last.units}
+    sections.append(_error_section(trace, loss_names, seed, digits))
 
     updated = {}
     for rec in reversed(trace.layers):
@@ -80,14 +80,13 @@ def matrix_sections(trace: Trace, notation: str = "seed", digits: int = 9) -> li
         act = rec.activation
         items, notes = [], []
         if l == L and trace.fused:
-            items.append(make_step(d(l), substitute(trace.loss.fused_formula, {"out": name("out", l), "target": target,
-                                                                               "K": rec.units}),
-                                   "", orient(rec.delta),
-                                   note=f"{act.name} with {trace.loss.name}: ∂E/∂out ⊙ f′ simplifies"))
+            items.append(_reduced_step(trace, d(l), (trace.loss.fused_formula, ""), loss_names, seed,
+                                       orient(rec.delta),
+                                       f"{act.name} with {trace.loss.name}: ∂E/∂out ⊙ f′ simplifies"))
         else:
             if l == L:
-                items.append(make_step(f"∂E/∂{name('out', l)}", substitute(trace.loss.derivative_formula, {
-                    "out": name("out", l), "target": target, "K": rec.units}), "", orient(rec.dout)))
+                items.append(_reduced_step(trace, f"∂E/∂{name('out', l)}", derivative_formula(trace.loss),
+                                           loss_names, seed, orient(rec.dout)))
             else:
                 above = trace.layers[l]
                 w_name = f"W⁽{l + 1}⁾" + ("⁺" if updated.get(l + 1) else "")
@@ -103,10 +102,11 @@ def matrix_sections(trace: Trace, notation: str = "seed", digits: int = 9) -> li
                                  f"{w_name} carry the error back.")
             if act.elementwise:
                 fprime = act.derivative(rec.net, rec.out)
-                items.append(make_step(f"f′({name('net', l)})",
-                                       substitute(act.derivative_formula, {"net": name("net", l),
-                                                                           "out": name("out", l)}),
-                                       "", orient(fprime), note=f"{act.name}′, element by element"))
+                step = named_step(f"f′({name('net', l)})", derivative_formula(act),
+                                  {"net": name("net", l), "out": name("out", l)}, orient(fprime),
+                                  note=f"{act.name}′, element by element")
+                step.quantity_latex = rf"f'\left({text_to_latex(name('net', l))}\right)"
+                items.append(step)
                 items.append(make_step(d(l), f"∂E/∂{name('out', l)} ⊙ f′({name('net', l)})",
                                        f"{m(rec.dout)} ⊙ {m(fprime)}", orient(rec.delta)))
             else:
@@ -118,8 +118,10 @@ def matrix_sections(trace: Trace, notation: str = "seed", digits: int = 9) -> li
         else:
             items.append(make_step(f"∂E/∂W⁽{l}⁾", f"{d(l)}ᵀ {below}", f"{m(rec.delta)}ᵀ {m(rec.input)}", rec.dW))
         if rec.b is not None and rec.trainable_b:
-            items.append(make_step(f"∂E/∂b⁽{l}⁾", f"Σ over samples of {d(l)}" if trace.n_samples > 1 else d(l),
-                                   "", rec.db))
+            several = trace.n_samples > 1
+            items.append(make_step(f"∂E/∂b⁽{l}⁾", f"Σ over samples of {d(l)}" if several else d(l), "", rec.db,
+                                   formula_latex=(r"\sum_{\mathrm{samples}} " if several else "")
+                                   + text_to_latex(d(l))))
         sections.append(Section(f"Backward pass: layer {l}", items, notes))
         if trace.order == "sequential":
             sections.append(_update(trace, [rec], digits))
@@ -129,6 +131,78 @@ def matrix_sections(trace: Trace, notation: str = "seed", digits: int = 9) -> li
     sections.append(Section("After the update", [make_step("E⁺", "", "", trace.loss_after,
                                                            note="a fresh forward pass with the new weights")]))
     return sections
+
+
+# ---------------------------------------------------------------- the batch's reduction
+
+
+def _grouped(text: str) -> str:
+    """``text`` in parentheses, unless it is one parenthesised group already."""
+    depth = 0
+    for k, c in enumerate(text):
+        depth += (c == "(") - (c == ")")
+        if depth == 0 and k < len(text) - 1:
+            break
+    else:
+        if text.startswith("(") and text.endswith(")"):
+            return text
+    return f"({text})"
+
+
+def _reduced_step(trace: Trace, quantity: str, formula: tuple[str, str], names: dict, seed: bool, value,
+                  note: str = "") -> Step:
+    """``∂E/∂out`` (or the fused δ) of the batch: one sample's formula times the engine's reduction.
+
+    The loss gives the formula of one sample, ``∂L_i/∂out_i``; the engine's batch loss is
+    ``E = Σ_i s_i L_i`` (:attr:`Trace.sample_factors`), so ``∂E/∂out_i = s_i ∂L_i/∂out_i``:
+    ``(1/n) · (…)`` for the mean, each sample's column (row) times its ``s_i`` with sample weights.
+    """
+    step = named_step(quantity, formula, names, value, note=note)
+    n = trace.n_samples
+    text, latex = step.formula, step.formula_latex
+    if trace.is_mean:
+        if n > 1:
+            step.formula = f"(1/{n}) · {_grouped(text)}"
+            step.formula_latex = rf"\frac{{1}}{{{n}}} \left({latex}\right)"
+    elif seed:
+        step.formula = f"{_grouped(text)} · diag(s)"
+        step.formula_latex = rf"\left({latex}\right) \operatorname{{diag}}(s)"
+    else:
+        step.formula = f"diag(s) · {_grouped(text)}"
+        step.formula_latex = rf"\operatorname{{diag}}(s) \left({latex}\right)"
+    return step
+
+
+def _error_section(trace: Trace, names: dict, seed: bool, digits: int) -> Section:
+    """E of the batch: each sample's loss ``L_i`` by the loss's own formula, then the engine's reduction."""
+    n, formula = trace.n_samples, loss_formula(trace.loss)
+    notes = [f"{names['target']} = {matrix_text(trace.y.T if seed else trace.y, digits)}"]
+    last = trace.layers[-1]
+    if trace.fused and np.any((last.out == 0) | (last.out == 1)):
+        notes.append(f"An output rounded to exactly 0 or 1, where ln would give −∞; like the engine, L is computed "
+                     f"from net ({last.activation.name} and {trace.loss_name} together), which stays finite.")
+    if n == 1 and trace.is_mean:
+        return Section("Error", [named_step("E", formula, names, trace.loss_before)], notes=notes)
+    per = trace.per_sample_loss
+    L = named_step("L", formula, names, per.reshape(1, -1) if seed else per.reshape(-1, 1),
+                   note=f"one per sample: each {'column' if seed else 'row'}'s loss, Σ over its outputs")
+    terms = [f"L_{i + 1}" for i in range(n)]
+    if n > 4:
+        terms = terms[:2] + ["…", terms[-1]]
+    if trace.is_mean:
+        def mean(body: str) -> str:
+            return rf"\frac{{1}}{{{n}}} \left({text_to_latex(body)}\right)"
+        E = make_step("E", f"(1/{n}) · ({' + '.join(terms)})", f"(1/{n}) · ({total(per, digits)})",
+                      trace.loss_before, formula_latex=mean(" + ".join(terms)), substituted_latex=mean(total(per, digits)))
+        notes.append(f"E is the mean of the {n} samples' losses (the engine's reduction), so ∂E/∂{names['out']} "
+                     f"carries the same factor 1/{n}; ∂E/∂W and ∂E/∂b then add up the samples' shares.")
+    else:
+        s = trace.sample_factors
+        E = make_step("E", " + ".join(f"s_{i + 1} · L_{i + 1}" for i in range(n)),
+                      " + ".join(product([float(s[i]), float(per[i])], digits) for i in range(n)), trace.loss_before)
+        notes.append(f"s = {matrix_text(s.reshape(1, -1), digits)}: each sample's share w_i / Σ_j w_j of the batch "
+                     f"(its sample weight). E = Σ_i s_i L_i, so ∂E/∂{names['out']} carries each sample's s_i.")
+    return Section("Error", [L, E], notes=notes)
 
 
 def _update(trace: Trace, records, digits: int) -> Section:

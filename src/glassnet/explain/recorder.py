@@ -70,15 +70,49 @@ class Trace:
     loss_before: float
     loss_after: float
     out_after: np.ndarray
+    sample_factors: np.ndarray      # s_i of the engine's reduction E = Σ_i s_i L_i (1/n each for the mean)
+    per_sample_loss: np.ndarray     # L_i, the loss of each sample, as the engine computes it
     names: dict = field(default_factory=dict)
 
     @property
     def n_samples(self) -> int:
         return self.X.shape[0]
 
+    @property
+    def is_mean(self) -> bool:
+        """True when the reduction is the plain mean over the samples (every ``s_i = 1/n``)."""
+        return bool(np.all(self.sample_factors == 1.0 / self.n_samples))
+
 
 def _copy(a):
     return None if a is None else np.array(a, copy=True)
+
+
+def reduction_factors(loss, n: int, sample_weight=None) -> np.ndarray:
+    """Each sample's factor ``s_i`` in the engine's batch reduction, read from the loss itself.
+
+    :class:`glassnet.losses.Loss` reduces a batch as ``E = Σ_i s_i L_i`` and scales each
+    sample's gradient the same way, ``∂E/∂out_i = s_i ∂L_i/∂out_i``: ``s_i = 1/n`` for the
+    plain mean, ``w_i / Σ_j w_j`` with sample weights. The factors are the loss's own
+    (:meth:`~glassnet.losses.Loss.sample_factors`, which its gradient uses), so the explanation
+    prints the reduction the engine applied instead of a second copy of it.
+
+    >>> from glassnet import losses
+    >>> reduction_factors(losses.get("mse"), 4).tolist()
+    [0.25, 0.25, 0.25, 0.25]
+    """
+    return loss.sample_factors(n, sample_weight)
+
+
+def _check_distributions(y: np.ndarray) -> None:
+    """Softmax + categorical cross-entropy is explained by its fused ``∂E/∂net = out − target``,
+    which holds when each sample's targets sum to 1 (the engine computes ``out · Σ target − target``)."""
+    sums = np.asarray(y, dtype=np.float64).sum(axis=1)
+    bad = np.flatnonzero(np.abs(sums - 1) > 1e-9)
+    if bad.size:
+        raise ConfigError(f"targets: with a softmax output and categorical_crossentropy each sample's targets must "
+                          f"sum to 1 (one-hot labels or probabilities), as the explained ∂E/∂net = out − target "
+                          f"assumes; sample {bad[0]} sums to {sums[bad[0]]:g}")
 
 
 def check_dense(network) -> list[Dense]:
@@ -113,10 +147,15 @@ def record(network, X, y, learning_rate: float, order: str = "simultaneous", sam
         raise ConfigError(f"learning_rate must be a finite positive number; got {learning_rate!r}")
     X = network._check_input(X)
     layers = check_dense(network)
+    if getattr(network, "l2", 0):
+        raise ConfigError(f"explain() shows the loss and its gradients without a weight penalty; this network has "
+                          f"l2={network.l2!r}. Explain it with l2=0 (the penalty adds (l2/n)·W to each ∂E/∂W)")
     y = network._check_target(y, X.shape[0])
     before = network.get_params()
     trainable = network.trainable
     fused = network._fused()
+    if fused and network.loss.name == "categorical_crossentropy":
+        _check_distributions(y)
     for layer in layers:            # so that a stale value from an earlier pass is never recorded
         layer.dout = None
     try:
@@ -137,8 +176,12 @@ def record(network, X, y, learning_rate: float, order: str = "simultaneous", sam
         loss_after = network._loss(out_after, y, sample_weight)
     finally:
         network.set_params(before)
-    return Trace(records, X.copy(), y.copy(), network.loss.name, network.loss, float(learning_rate), order,
-                 fused, float(loss_before), float(loss_after), out_after)
+    loss, last = network.loss, records[-1]
+    per_sample = loss.per_sample_from_net(last.net, y) if fused else loss.per_sample(last.out, y)
+    return Trace(records, X.copy(), y.copy(), loss.name, loss, float(learning_rate), order,
+                 fused, float(loss_before), float(loss_after), out_after,
+                 sample_factors=reduction_factors(loss, X.shape[0], sample_weight),
+                 per_sample_loss=np.asarray(per_sample, dtype=np.float64).reshape(-1))
 
 
 # ---------------------------------------------------------------- names in the seed's notation

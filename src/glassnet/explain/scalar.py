@@ -72,12 +72,29 @@ def _network_section(trace: Trace, names: dict, digits: int) -> Section:
                     target = ", ".join(units[L + 1]) if shared else units[L + 1][i]
                     params.append([b, f"bias of {target}", float(rec.b[i]),
                                    "yes" if rec.trainable_b else "no (fixed)"])
-    layers = ", ".join(f"{r.units} {r.activation.name}" for r in trace.layers)
     return Section("The network", [
-        f"A {trace.layers[0].n_inputs}-input network with layers of {layers} neurons; loss {trace.loss_name}; "
-        f"learning rate η = {number_text(trace.learning_rate, digits)}; update order {trace.order}.",
+        f"A network with {_count(trace.layers[0].n_inputs, 'input')} and {_layers_text(trace)}. "
+        f"Loss {trace.loss_name}, learning rate η = {number_text(trace.learning_rate, digits)}, "
+        f"update order {trace.order}.",
         Table("Input and targets", ["name", "value"], data),
         Table("Parameters", ["name", "connects", "value", "trained"], params)])
+
+
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _count(n: int, noun: str) -> str:
+    """``"2 inputs"``, ``"1 input"``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _layers_text(trace: Trace) -> str:
+    """``"two layers: 2 sigmoid neurons, then 2 sigmoid neurons"`` (``"one layer of 3 tanh neurons"``)."""
+    parts = [_count(r.units, f"{r.activation.name} neuron") for r in trace.layers]
+    n = len(parts)
+    if n == 1:
+        return f"one layer of {parts[0]}"
+    return f"{_WORDS[n] if n < len(_WORDS) else n} layers: " + ", then ".join(parts)
 
 
 def _forward_section(trace: Trace, names: dict, digits: int) -> Section:
@@ -164,7 +181,15 @@ def _backward_section(trace: Trace, names: dict, L: int, updated: dict, digits: 
     elif not is_output:
         above = trace.layers[L + 1]
         W_used = above.W_new if updated.get(L + 1) else above.W
-        separable = L + 1 == len(trace.layers) - 1 and above.activation.elementwise
+        # E = Σ_k E_k and only E_k depends on net_k (an elementwise output layer, a loss given per output)
+        separable = (L + 1 == len(trace.layers) - 1 and above.activation.elementwise
+                     and trace.loss.terms is not None)
+        if separable:
+            for k, v in enumerate(units[L + 2]):
+                items.append(make_step(f"∂E_{v}/∂net_{v}", f"∂E_total/∂net_{v}", "", float(above.delta[0, k]),
+                                       note="" if k else f"E_total = {' + '.join(f'E_{o}' for o in units[L + 2])} "
+                                       f"and only E_{v} depends on net_{v}, so ∂E_{v}/∂net_{v} is the output "
+                                       f"layer's ∂E_total/∂net_{v}; the same holds for each output"))
         for j, u in enumerate(here):
             paths, path_names = [], []
             for k, v in enumerate(units[L + 2]):
@@ -183,8 +208,6 @@ def _backward_section(trace: Trace, names: dict, L: int, updated: dict, digits: 
                 path_names.append(q if separable else f"∂E_total/∂net_{v} · ∂net_{v}/∂out_{u}")
             items.append(make_step(f"∂E_total/∂out_{u}", " + ".join(path_names), total(paths, digits),
                                    float(rec.dout[0, j])))
-        if separable:
-            notes.append("Only E_k depends on net_k, so ∂E_k/∂net_k is the output layer's ∂E_total/∂net_k.")
         if updated.get(L + 1):
             notes.append("Sequential order: the layer above was already updated, so these paths use its new "
                          "weights (marked ⁺). Textbook gradient descent would use the old ones.")
@@ -235,7 +258,8 @@ def _backward_section(trace: Trace, names: dict, L: int, updated: dict, digits: 
             items.append(make_step(f"∂E_total/∂{w}", " · ".join(chain), product(nums, digits), float(rec.dW[i, j])))
         if rec.b is not None and rec.trainable_b:
             b = names["biases"][L][i]
-            items.append(make_step(f"∂E_total/∂{b}", f"∂E_total/∂net_{u} · 1",
+            items.append(make_step(f"∂net_{u}/∂{b}", "", "", 1, note="" if i else "a bias is added to net as it is, so its factor is 1"))
+            items.append(make_step(f"∂E_total/∂{b}", f"∂E_total/∂net_{u} · ∂net_{u}/∂{b}",
                                    product([float(rec.delta[0, i]), 1], digits), float(rec.db[i])))
     return Section(f"Backward pass: {_layer_title(L, len(trace.layers))}", items, notes)
 

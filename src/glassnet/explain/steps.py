@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from ..errors import ConfigError
-from .formula import latex_name, number_latex, number_text, rhs, substitute, substitute_latex, text_to_latex
+from .formula import (enclosed, latex_name, number_latex, number_text, rhs, substitute, substitute_latex,
+                      text_to_latex)
 from .record import Step
 
 
@@ -74,6 +75,11 @@ def derivative_formula(f) -> tuple[str, str]:
     return f.derivative_formula, f.derivative_latex
 
 
+def loss_formula(loss) -> tuple[str, str]:
+    """A loss's formula (one sample's loss, ``Σ`` over its outputs) as (text, LaTeX), right-hand sides only."""
+    return rhs(loss.formula), _latex_rhs(loss.latex)
+
+
 def loss_term_formula(loss) -> tuple[str, str]:
     """One output's share of the loss: the loss formula without its ``Σ`` (``E = Σ_k E_k``)."""
     return re.sub(r"Σ\s*", "", rhs(loss.formula)), re.sub(r"\\sum\s*", "", _latex_rhs(loss.latex))
@@ -91,6 +97,13 @@ def formula_step(quantity: str, formula: tuple[str, str], names: dict, values: d
     return make_step(quantity, substitute(text, names), substitute(text, values, digits), value,
                      formula_latex=substitute_latex(latex, names),
                      substituted_latex=substitute_latex(latex, values, digits), note=note)
+
+
+def named_step(quantity: str, formula: tuple[str, str], names: dict, value, note: str = "") -> Step:
+    """A step from one of the library's own formulas, renamed (``out`` → ``out⁽2⁾``), without numbers put in."""
+    text, latex = formula
+    return make_step(quantity, substitute(text, names), "", value,
+                     formula_latex=substitute_latex(latex, names) if latex else None, note=note)
 
 
 def fused_step(loss, names: dict, values: dict, digits: int, quantity: str, value, activation: str) -> Step:
@@ -129,21 +142,38 @@ def softmax_value_step(act, k_name: str, all_names: list[str], nets: list[float]
     f, lx = value_formula(act)
     what = act.name
 
-    def expand(text: str, items: list[str]) -> str:
-        text = _replace(text, "net_k", items[all_names.index(k_name)], what)
+    def expand(text: str, items: list) -> str:
+        text = _place(_replace(text, "net_k", "net_k", what), "net_k", items[all_names.index(k_name)], digits)
         return _expand_sum(r"Σ_j (e\^\(net_j\))", text, lambda m: "(" + " + ".join(
-            m.group(1).replace("net_j", n) for n in items) + ")", what)
+            _place(m.group(1), "net_j", n, digits) for n in items) + ")", what)
 
-    def expand_latex(text: str, items: list[str]) -> str:
-        text = _replace(text, r"\mathrm{net}_k", items[all_names.index(k_name)], what)
+    def expand_latex(text: str, items: list) -> str:
+        k = r"\mathrm{net}_k"
+        text = _place(_replace(text, k, k, what), k, items[all_names.index(k_name)], digits, latex=True)
         return _expand_sum(r"\\sum_j\s*(e\^\{\\mathrm\{net\}_j\})", text, lambda m: r"\left(" + " + ".join(
-            m.group(1).replace(r"\mathrm{net}_j", n) for n in items) + r"\right)", what)
+            _place(m.group(1), r"\mathrm{net}_j", n, digits, latex=True) for n in items) + r"\right)", what)
 
     names = [f"net_{n}" for n in all_names]
-    nums = [number_text(v, digits) for v in nets]
-    return make_step(quantity, expand(f, names), expand(f, nums), value,
-                     formula_latex=expand_latex(lx, ["{" + latex_name(n) + "}" for n in names]),
-                     substituted_latex=expand_latex(lx, ["{" + number_latex(v, digits) + "}" for v in nets]))
+    nets = [float(v) for v in nets]
+    return make_step(quantity, expand(f, names), expand(f, nets), value,
+                     formula_latex=expand_latex(lx, [latex_name(n) for n in names]),
+                     substituted_latex=expand_latex(lx, nets))
+
+
+def _place(text: str, old: str, item, digits: int, latex: bool = False) -> str:
+    """Put ``item`` (a name, or a number) wherever ``old`` stands; a negative number keeps its
+    parentheses unless it is a whole argument already (``e^(−0.5)``, ``e^{-0.5}``)."""
+    if isinstance(item, str):
+        return text.replace(old, item)
+    opens, closes = ("({,", ")},") if latex else ("(,", "),")
+    out, pos = [], 0
+    for m in re.finditer(re.escape(old), text):
+        s = number_latex(item, digits) if latex else number_text(item, digits)
+        if s.startswith("(") and enclosed(text, m.start(), m.end(), opens, closes):
+            s = s[1:-1]
+        out += [text[pos:m.start()], s]
+        pos = m.end()
+    return "".join(out) + text[pos:]
 
 
 def jacobian_step(act, a: str, b: str, out_a: float, out_b: float, digits: int, value) -> Step:
