@@ -182,6 +182,105 @@ def test_evaluate_regression_in_the_targets_units(tmp_path, capsys):
     assert printed["r2"] == pytest.approx(metrics.r2_score(y, y_pred), rel=1e-5, abs=1e-6)
 
 
+# ---------------------------------------------------------------- DATA as users write it
+
+
+def test_a_headerless_csv_records_the_target_as_its_column(animals, tmp_path, capsys):
+    data, _ = animals
+    lines = data.read_text().splitlines()[1:]                      # blobs without the header row
+    bare = write_csv(tmp_path / "noheader.csv", "\n".join(lines) + "\n")
+    model = tmp_path / "nh.safetensors"
+    code, out, err = cli(capsys, "train", bare, "--target", "3", "--layers", "8", "--epochs", "5", "-q", "-o", model)
+    assert code == 0, err
+    code, out, err = cli(capsys, "info", model, "--json")
+    training = json.loads(out)["training"]
+    assert training["target"] == "x3" and training["feature_names"] == ["x0", "x1", "x2"]    # not a row's 'cat'
+    code, out, err = cli(capsys, "evaluate", model, bare)        # the same file finds its target again
+    assert code == 0 and err == "" and "samples   60" in out and "true \\ predicted  cat  dog  emu" in out
+    code, out, err = cli(capsys, "predict", model, bare)
+    assert code == 0 and err == "" and out.splitlines()[0] == "prediction" and len(out.splitlines()) == 61
+    assert cli(capsys, "predict", model, bare, "--target", "x3")[1] == out
+
+
+def test_a_pandas_index_column_is_not_a_feature(animals, tmp_path, capsys):
+    data, _ = animals
+    lines = data.read_text().splitlines()
+    indexed = write_csv(tmp_path / "idx.csv", "\n".join(["," + lines[0]] + [f"{i},{line}" for i, line in
+                                                                          enumerate(lines[1:])]) + "\n")
+    model = tmp_path / "idx.safetensors"
+    code, out, err = cli(capsys, "train", indexed, "--target", "animal", "--layers", "8", "--epochs", "5", "-q",
+                         "-o", model)
+    assert code == 0
+    assert err.count("\n") == 1 and err.startswith("glassnet: note: ") and "idx.csv" in err
+    assert "(0..59)" in err and "DataFrame.to_csv" in err and "index=False" in err
+    training = json.loads(cli(capsys, "info", model, "--json")[1])["training"]
+    assert training["feature_names"] == ["f0", "f1", "f2"] and training["n_features"] == 3
+    code, out, err = cli(capsys, "predict", model, data)          # the model takes the file without the index
+    assert code == 0 and err == ""
+    assert cli(capsys, "predict", model, indexed)[1] == out
+
+
+def test_only_an_unnamed_column_of_row_numbers_is_an_index():
+    X = np.array([[3.0, 1.5], [0.0, 2.5], [7.0, 0.5]])
+    dropped = C.drop_pandas_index(C.Data(X, None, ["", "a"], None, "shuffled.csv"))     # df_test.to_csv()
+    assert dropped.feature_names == ["a"] and dropped.X.tolist() == [[1.5], [2.5], [0.5]]
+    for first, names in [([0.0, 0.0, 1.0], ["", "a"]), ([0.0, 1.5, 2.0], ["", "a"]), ([0.0, -1.0, 2.0], ["", "a"]),
+                         ([0.0, 1.0, 2.0], ["id", "a"])]:
+        data = C.Data(np.column_stack([first, X[:, 1]]), None, names, None, "x.csv")
+        assert C.drop_pandas_index(data) is data
+
+
+def test_feature_names_that_differ_from_the_models_are_used_by_position_with_a_warning(animals, tmp_path, capsys):
+    data, model = animals
+    code, expected, err = cli(capsys, "predict", model, data)
+    assert err == ""
+    table = data.read_text().splitlines()
+    renamed = write_csv(tmp_path / "renamed.csv", "\n".join(["a,b,c,animal"] + table[1:]) + "\n")
+    code, out, err = cli(capsys, "evaluate", model, renamed)
+    assert code == 0 and "samples   60" in out
+    assert err.count("\n") == 1 and err.startswith("glassnet: warning: ")
+    assert "renamed.csv" in err and "a, b, c" in err and "f0, f1, f2" in err and "by position" in err
+    code, out, err = cli(capsys, "predict", model, renamed)
+    assert out == expected and err.startswith("glassnet: warning: ")
+    headerless = write_csv(tmp_path / "bare.csv", "\n".join(line.rsplit(",", 1)[0] for line in table[1:]) + "\n")
+    code, out, err = cli(capsys, "predict", model, headerless)
+    assert out == expected and err.count("\n") == 1 and "bare.csv has no header row" in err
+
+
+def test_model_and_data_swapped(animals, tmp_path, capsys):
+    data, model = animals
+    for command in ("predict", "evaluate"):
+        line = one_error_line(*cli(capsys, command, data, model), "animals.csv is not a glassnet model file",
+                              "MODEL comes first", "(the two look swapped)", f"glassnet {command} MODEL")
+        assert "byte header" not in line
+    np.savez(tmp_path / "d.npz", X=np.ones((2, 3)))
+    one_error_line(*cli(capsys, "predict", tmp_path / "d.npz", data), "d.npz is not a glassnet model file",
+                   ".npz", "MODEL comes first")
+    one_error_line(*cli(capsys, "predict", model, model), "is a model file, not data", "CSV", ".npz", "IDX")
+
+
+def test_evaluate_names_the_models_target_when_the_file_lacks_it(animals, tmp_path, capsys):
+    data, model = animals
+    table = data.read_text().splitlines()
+    unlabelled = write_csv(tmp_path / "nolabel.csv", "\n".join(line.rsplit(",", 1)[0] for line in table) + "\n")
+    one_error_line(*cli(capsys, "evaluate", model, unlabelled), "nolabel.csv: has no column 'animal'",
+                   "the target the model was trained on", "columns: f0, f1, f2", "--target COL")
+    code, out, err = cli(capsys, "predict", model, unlabelled)     # predict needs no target
+    assert code == 0 and len(out.splitlines()) == 61
+
+
+@pytest.mark.parametrize("name, text, kind", [
+    ("seed.json", '{\n "layers": [2, 2],\n "x": 1\n}\n', "JSON"),
+    ("spec.toml", 'title = "mine"\nlayers = [2, 2]\n', "TOML"),
+    ("spec", '  {"layers": [2, 2]}', "JSON"),
+])
+def test_a_network_spec_is_not_data(tmp_path, capsys, name, text, kind):
+    path = write_csv(tmp_path / name, text)
+    line = one_error_line(*cli(capsys, "train", path, "--target", "x"), f"{name} is a {kind} file, not data",
+                          "a CSV file", "an .npz archive", "IDX files", "glassnet explain")
+    assert "fields" not in line
+
+
 # ---------------------------------------------------------------- info
 
 

@@ -354,6 +354,33 @@ def test_read_csv_missing_and_non_utf8(tmp_path):
         datasets.read_csv(path)
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("a,b,label\n1,2,0\n", ["a", "b", "label"]),
+    ("\ufeff sepal , petal,species\n5.1,1.4,setosa\n", ["sepal", "petal", "species"]),
+    ("5.1,3.5,setosa\n4.9,3.0,setosa\n", ["x0", "x1", "x2"]),          # string labels are not a header
+    ("\n\n1,2\n3,4\n", ["x0", "x1"]),
+    (",a,b\n0,1,2\n1,3,4\n", ["", "a", "b"]),                         # pandas' index column has no name
+    ("", []),
+])
+def test_csv_column_names_are_the_names_read_csv_gives(tmp_path, text, expected):
+    path = _csv(tmp_path, text)
+    assert datasets.files.csv_column_names(path) == expected
+    if expected:                                     # read_csv agrees
+        assert datasets.read_csv(path, target=-1)[2] == expected[:-1]
+
+
+def test_csv_column_names_reads_only_the_start_of_big_or_compressed_files(tmp_path):
+    rows = "\n".join(f"{i},{i * 0.5},{i % 3}" for i in range(120_000))      # about 2 MB
+    (tmp_path / "big.csv").write_text("id,value,label\n" + rows + "\n")
+    (tmp_path / "big.csv.gz").write_bytes(gzip.compress(rows.encode()))
+    assert datasets.files.csv_column_names(tmp_path / "big.csv") == ["id", "value", "label"]
+    assert datasets.files.csv_column_names(tmp_path / "big.csv.gz") == ["x0", "x1", "x2"]
+    (tmp_path / "broken.csv.gz").write_bytes(b"\x1f\x8b" + b"junk" * 10)
+    assert datasets.files.csv_column_names(tmp_path / "broken.csv.gz") == []
+    assert datasets.files.csv_column_names(tmp_path / "missing.csv") == []
+    assert datasets.files.csv_column_names(tmp_path, ";") == []                # a folder
+
+
 # --------------------------------------------------------------------------- NPZ
 
 def test_load_npz(tmp_path):

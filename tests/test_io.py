@@ -13,6 +13,7 @@ import os
 import pickle
 import re
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ from safetensors import safe_open
 from safetensors.numpy import load_file
 
 import glassnet.io as gio
-from glassnet import Dense, ModelFileError, Network, _safetensors, activations, losses
+from glassnet import Dense, ModelFileError, Network, _safetensors, activations, datasets, losses
 from glassnet.activations import Activation
 from model_file_helpers import small_net
 
@@ -415,26 +416,82 @@ def test_npz_npy_and_text_files_are_refused(tmp_path):
     refused(tmp_path / "weights.npz", "zip archive", ".npz")
     np.save(tmp_path / "w.npy", np.ones(3))
     refused(tmp_path / "w.npy", ".npy")
-    (tmp_path / "data.csv").write_text("a,b,c\n1,2,3\n")
-    refused(tmp_path / "data.csv", "header")
+    (tmp_path / "data.csv").write_text("sepal_length,sepal_width\n5.1,3.5\n")    # not "a 7,308,…-byte header"
+    assert "byte header" not in refused(tmp_path / "data.csv", "is a text file", "not a glassnet model file")
+    datasets.write_idx(tmp_path / "labels-idx1-ubyte", np.arange(10, dtype=np.uint8))
+    refused(tmp_path / "labels-idx1-ubyte", "is an IDX data file")
+    (tmp_path / "short.csv").write_text("a,b\n")
+    refused(tmp_path / "short.csv", "only 4 bytes")
     (tmp_path / "empty").write_bytes(b"")
     refused(tmp_path / "empty", "only 0 bytes")
     refused(tmp_path / "missing.safetensors", "no such file")
     refused(tmp_path, "folder")
 
 
+def test_looks_like_safetensors_reads_only_the_start(saved, tmp_path):
+    assert _safetensors.looks_like_safetensors(saved)
+    (tmp_path / "data.csv").write_text("a,b\n1,2\n")
+    np.savez(tmp_path / "d.npz", X=np.ones(2))
+    for path in (tmp_path / "data.csv", tmp_path / "d.npz", tmp_path / "missing", tmp_path):
+        assert not _safetensors.looks_like_safetensors(path)
+
+
+# ---------------------------------------------------------------- what the bare network does not apply
+
+
+@pytest.mark.parametrize("training, words", [
+    ({"task": "classify", "standardize": {"mean": [0.0, 1.0], "std": [1.0, 2.0]}}, ["standardised inputs"]),
+    ({"task": "regress", "standardize": {"mean": [0.0, 1.0], "std": [1.0, 2.0]},
+      "target_scale": {"mean": [3.0, 0.0], "std": [2.0, 1.0]}}, ["standardised inputs and scaled targets"]),
+])
+def test_load_warns_once_when_the_file_records_scaling_it_does_not_apply(tmp_path, training, words):
+    path = tmp_path / "scaled.safetensors"
+    gio.save(small_net(), path, metadata=training)
+    with pytest.warns(UserWarning) as caught:
+        gio.load(path)
+    assert len(caught) == 1                                   # one warning, whatever the file records
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("default")                      # Python's own rule: once per call site
+        for _ in range(3):
+            gio.load(path)
+    assert len(shown) == 1
+    message = str(caught[0].message)
+    assert caught[0].filename == __file__                    # points at the caller's line
+    for word in [str(path), f"glassnet.trained.load({str(path)!r})", *words]:
+        assert word in message, message
+
+
+def test_load_is_quiet_without_scaling(tmp_path, recwarn):
+    for name, metadata in [("bare", None), ("plain", {"task": "classify", "standardize": None,
+                                                      "target_scale": None}), ("notes", {"lr": 0.1})]:
+        gio.save(small_net(), tmp_path / f"{name}.safetensors", metadata=metadata)
+        gio.load(tmp_path / f"{name}.safetensors")
+    assert not recwarn.list
+
+
 # ---------------------------------------------------------------- the documentation
 
-def test_docs_examples_run_including_pytorch(tmp_path, monkeypatch):
-    """Every Python block of docs/model-files.md, in order; the last one compares PyTorch's output."""
+def test_docs_examples_run_including_pytorch(tmp_path, monkeypatch, capsys):
+    """Every Python block of docs/model-files.md, in order, after the ``glassnet train`` command it shows
+    (on scikit-learn's iris); the last block compares PyTorch's output."""
     import torch  # noqa: F401  (the oracle must be installed: never skipped)
+    from sklearn.datasets import load_iris
+
+    from glassnet.cli import main
 
     text = (Path(__file__).parent.parent / "docs" / "model-files.md").read_text()
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
-    assert len(blocks) == 3 and "to_torch" in blocks[-1]
+    commands = re.findall(r"^\$ (glassnet .*)$", text, flags=re.M)
+    assert len(blocks) == 4 and "to_torch" in blocks[-1] and "trained.load" in blocks[1]
+    assert commands == ["glassnet train iris.csv --target species --standardize -o iris.safetensors"]
     monkeypatch.chdir(tmp_path)
+    iris = load_iris()
+    rows = [",".join([*(f"{v:g}" for v in x), iris.target_names[t]]) for x, t in zip(iris.data, iris.target)]
+    Path("iris.csv").write_text("sepal_length,sepal_width,petal_length,petal_width,species\n" + "\n".join(rows))
+    assert main([*commands[0].split()[1:], "-q"]) == 0
     namespace = {"__name__": "docs_model_files"}
     for block in blocks:
         exec(compile(block, "docs/model-files.md", "exec"), namespace)
+    assert "['setosa']\n" in capsys.readouterr().out and namespace["proba"].argmax() == 0   # a setosa
     assert np.allclose(namespace["out"].sum(axis=1), 1.0)  # softmax rows: the comparison ran on real outputs
     assert "torch" in sys.modules

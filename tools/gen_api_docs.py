@@ -33,6 +33,8 @@ MODULES = [
     ("glassnet.explain", "the math of one round of training, step by step, with its numbers"),
     ("glassnet.datasets", "toy data sets, digits, IDX, CSV and .npz readers, encoding and splitting"),
     ("glassnet.io", "safe model files (safetensors): save, load, inspect"),
+    ("glassnet.trained", "a model from `glassnet train` used in the data's own units and labels: `load(path)` → "
+     "`TrainedModel` with `predict`, `predict_proba`"),
     ("glassnet.checkpoints", "checkpoints: a model file plus the optimizer's and the loop's state, to resume from"),
     ("glassnet.plot", "pictures: learning curves, decision regions, the network diagram, histograms, kernels"),
     ("glassnet.sklearn", "scikit-learn estimators"),

@@ -98,8 +98,45 @@ def strict_json(raw, path: str, what: str):
                          "the file is damaged or not a glassnet model file") from None
 
 
+#: bytes of text: tab, newline, carriage return and the printable ASCII range (UTF-8 beyond it)
+_TEXT = frozenset(b"\t\n\r") | frozenset(range(0x20, 0x7F)) | frozenset(range(0x80, 0x100))
+
+
+def sniff_data(head: bytes) -> str | None:
+    """What a data file that is not a model file looks like from its first 8 bytes, or None.
+
+    Eight bytes of text can never start a safetensors file (their header length would exceed
+    any limit), nor can an IDX file's two zero bytes and type code followed by its sizes.
+    """
+    if len(head) == 8 and set(head) <= _TEXT:
+        return "a text file (CSV, JSON, …)"
+    if len(head) == 8 and head[:2] == b"\x00\x00" and head[2] in (0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E) \
+            and head[3] >= 1 and head[4:6] == b"\x00\x00":
+        return "an IDX data file (the MNIST format)"
+    if head.startswith(b"\x1f\x8b"):
+        return "a gzip-compressed file (data such as t10k-images-idx3-ubyte.gz?)"
+    return None
+
+
+def looks_like_safetensors(path) -> bool:
+    """Whether the file at ``path`` starts as a safetensors file does: a header length that fits the
+    file, then ``{``. Reads 9 bytes; False for a file that cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(9)
+            size = f.seek(0, 2)
+    except OSError:
+        return False
+    n = int.from_bytes(head[:8], "little")
+    return len(head) == 9 and n <= MAX_HEADER_BYTES and 8 + n <= size and head[8:9] == b"{"
+
+
 def _sniff(head: bytes, path: str) -> None:
     """Name the usual wrong files, whose first bytes make no sense as a header length."""
+    kind = sniff_data(head)
+    if kind:
+        raise fail(path, f"is {kind}, not a glassnet model file; glassnet reads .safetensors files written by "
+                         "glassnet.io.save or glassnet train")
     if head.startswith(b"PK\x03\x04"):
         raise fail(path, "is a zip archive (a NumPy .npz, a PyTorch .pt or a Keras file?), not a glassnet "
                          "model file; glassnet reads .safetensors files written by glassnet.io.save")

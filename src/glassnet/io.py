@@ -43,6 +43,7 @@ import importlib
 import json
 import math
 import os
+import warnings
 
 import numpy as np
 
@@ -353,14 +354,34 @@ def _read(path, want: str):
 def load(path) -> Network:
     """Read a model (or the model inside a checkpoint) saved by :func:`save`, checking everything first.
 
+    This is the bare network. A model written by ``glassnet train --standardize`` expects
+    standardised inputs (and, for regression, predicts standardised targets): loading one
+    warns, and :func:`glassnet.trained.load` gives a model that takes and returns the data's
+    own units and labels.
+
     Raises
     ------
     ModelFileError
         Naming the file and the problem: not a glassnet file, damaged (truncated, a flipped
         bit: the file carries a SHA-256), an unknown layer kind, activation or loss, or
         weights that do not fit the architecture. Nothing from the file is ever executed.
+
+    Warns
+    -----
+    UserWarning
+        When the file's training metadata records input standardisation or target scaling,
+        which the returned network does not apply (Python shows it once per file and caller).
     """
-    return _read(path, "model")[0]
+    net, _, parsed, _, _ = _read(path, "model")
+    training = parsed.get("training")
+    scaled = [what for key, what in (("standardize", "standardised inputs"), ("target_scale", "scaled targets"))
+              if isinstance(training, dict) and training.get(key)]
+    if scaled:
+        warnings.warn(f"{os.fspath(path)} was trained on {' and '.join(scaled)}; the network glassnet.io.load "
+                      "returns does not apply that scaling, so its predictions on raw data are wrong. Use "
+                      f"glassnet.trained.load({os.fspath(path)!r}) to predict in the data's own units",
+                      UserWarning, stacklevel=2)
+    return net
 
 
 def info(path) -> dict:

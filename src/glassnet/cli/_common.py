@@ -6,8 +6,9 @@
 * Deciding the task from the target (labels → classify, continuous numbers → regress)
   and encoding labels — strings too — as 0..K-1.
 * Building the MLP from ``--layers/--activation/--loss``.
-* Turning a model's outputs back into the user's labels or units, with what
-  ``glassnet train`` stored in the model file (classes, standardisation).
+* Using a trained model: :class:`glassnet.trained.TrainedModel` turns DATA into the network's
+  inputs and its outputs back into the user's labels or units (the same code Python users call);
+  here it only meets the command line (file names in messages, warnings as one line on stderr).
 * Metrics, the confusion matrix and plain-text tables.
 * Output files: defaults that never overwrite, checks before any work is done, atomic text writes.
 
@@ -17,16 +18,18 @@ The Markdown reference of every subcommand (``docs/cli.md``) is rendered by :mod
 from __future__ import annotations
 
 import contextlib
-import csv
 import gzip
-import io as _io
 import os
+import sys
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from .. import datasets
-from ..errors import ConfigError, DataError
+from .._safetensors import looks_like_safetensors, sniff_data
+from ..datasets.files import csv_column_names
+from ..errors import ConfigError, DataError, ModelFileError
 from ..validation import check_finite
 
 #: integer targets with at most this many distinct values are taken as class labels
@@ -67,21 +70,6 @@ def data_kind(path: str) -> str:
     return "csv"
 
 
-def csv_columns(path: str, delimiter: str = ",") -> list[str]:
-    """The cells of the first non-blank row of a CSV file (its header, if it has one)."""
-    try:
-        with open(path, "rb") as fh:
-            opener = gzip.open if fh.read(2) == b"\x1f\x8b" else open
-        with opener(path, "rb") as fh:
-            text = fh.read(1 << 20).decode("utf-8-sig", errors="replace")
-    except (OSError, EOFError):
-        return []                                     # read_csv reports the problem properly
-    for row in csv.reader(_io.StringIO(text), delimiter=delimiter):
-        if "".join(row).strip():
-            return [cell.strip() for cell in row]
-    return []
-
-
 def _idx_images(path: str) -> np.ndarray:
     images = datasets.read_idx(path)
     X = images.reshape(len(images), -1).astype(np.float64)
@@ -105,17 +93,41 @@ def _check_X(X: np.ndarray, path: str, key: str = "X") -> np.ndarray:
     return X
 
 
+#: what DATA may be, for the messages that refuse something else
+DATA_FORMATS = "a CSV file (with --target COL), an .npz archive, or IDX files (images and labels)"
+_SPEC_FORMATS = {".json": "JSON", ".toml": "TOML", ".yaml": "YAML", ".yml": "YAML"}
+
+
 def check_data_file(path: str) -> None:
-    """Refuse, naming it, a data path that does not exist or is a folder (before any other check on DATA)."""
+    """Refuse, naming it, a data path that does not exist, is a folder, or is plainly not data — a network
+    spec (JSON, TOML), a model file — before any other check on DATA."""
     if os.path.isdir(path):
         raise DataError(f"{path} is a folder; DATA must be a file (CSV, .npz or IDX)")
     if not os.path.exists(path):
         raise DataError(f"{path}: no such file")
+    suffix = os.path.splitext(str(path).lower())[1]
+    spec = _SPEC_FORMATS.get(suffix)
+    if spec is None and suffix not in (".csv", ".tsv", ".txt", ".npz", ".gz"):
+        with contextlib.suppress(OSError):
+            with open(path, "rb") as fh:
+                spec = "JSON" if fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[") else None
+    if spec:
+        raise DataError(f"{path} is a {spec} file, not data: DATA may be {DATA_FORMATS}; "
+                        f"a network spec (.json or .toml) goes to glassnet explain ('glassnet explain {path}')")
+    if looks_like_safetensors(path):
+        raise DataError(f"{path} is a model file, not data: DATA may be {DATA_FORMATS} "
+                        "(glassnet predict and evaluate take MODEL first, then DATA)")
 
 
 def load_data(paths: list[str], *, target: str | None, labels: str | None = None, features: str = "X",
-              delimiter: str = ",", need_target: bool = True) -> Data:
-    """Read DATA as given on the command line: one CSV/npz/IDX file, or an IDX images file and its labels."""
+              delimiter: str = ",", need_target: bool = True, keep_index: bool = False) -> Data:
+    """Read DATA as given on the command line: one CSV/npz/IDX file, or an IDX images file and its labels.
+
+    A CSV file's target is recorded by the name :func:`glassnet.datasets.read_csv` gives its column
+    (``x4`` in a file without a header, never a cell of its first row), so that the same name finds it
+    again. A pandas index column is left out of the features (see :func:`drop_pandas_index`) unless
+    ``keep_index``.
+    """
     if len(paths) > 2 or (len(paths) == 2 and labels):
         raise ConfigError(f"DATA takes one file, or an IDX images file and its labels file; got {len(paths)} "
                           f"paths{' and --labels' if labels else ''}")
@@ -135,19 +147,47 @@ def load_data(paths: list[str], *, target: str | None, labels: str | None = None
         key = target or ("y" if need_target else None)
         X, y = datasets.load_npz(path, features, key)
         return Data(_check_X(X, path, features), _check_y(y, path, key), None, key, path)
+    columns = csv_column_names(path, delimiter)
     if need_target and target is None:
         raise ConfigError(f"{path}: give --target COLUMN, the column to predict (columns: "
-                          f"{', '.join(csv_columns(path, delimiter)) or 'none found'})")
+                          f"{', '.join(columns) or 'none found'})")
     col = target
-    if target is not None and target.lstrip("-").isdigit() and target not in csv_columns(path, delimiter):
+    if target is not None and target.lstrip("-").isdigit() and target not in columns:
         col = int(target)                             # a column index, when no column has that name
     try:
         X, y, names = datasets.read_csv(path, target=col, delimiter=delimiter)
     except DataError as exc:                          # say it in the command line's words
         raise DataError(str(exc).replace("pass target=", "pass --target COL")) from None
-    if isinstance(col, int):
-        col = csv_columns(path, delimiter)[col] if y is not None else None
-    return Data(X, y, names, col, path)
+    if isinstance(col, int) and y is not None:
+        col = columns[col] if -len(columns) <= col < len(columns) else target
+    data = Data(X, y, names, col if y is not None else None, path)
+    if not keep_index and columns[:1] == [""] and data.target != "":
+        data = drop_pandas_index(data)
+    return data
+
+
+def drop_pandas_index(data: Data) -> Data:
+    """``data`` without its first feature column when that column is a pandas index, with a note on stderr.
+
+    ``DataFrame.to_csv(path)`` writes the index as a first column whose header cell is empty; for
+    a fresh DataFrame it holds 0..n-1, and after shuffling or a train/test split other distinct
+    whole numbers. Row numbers are never a measurement, and training on them silently gives a
+    model that depends on the row order, so such a column (no name, distinct whole numbers) is
+    left out — as ``pd.read_csv(path, index_col=0)`` would read it — rather than refused: the
+    file is what pandas users write by default, and one line on stderr says what happened and
+    how to avoid it (``index=False``). A first column that has a name, or other values, stays a feature.
+    """
+    X, names = data.X, data.feature_names
+    if not names or names[0] != "" or X.shape[1] < 2:
+        return data
+    first = X[:, 0]
+    if not (np.all(first == np.round(first)) and np.all(first >= 0) and np.unique(first).size == first.size):
+        return data
+    rows = "0.." + str(len(first) - 1) if np.array_equal(first, np.arange(len(first))) else "distinct whole numbers"
+    print(f"glassnet: note: {data.source}: the first column has no name and holds row numbers ({rows}), the index "
+          "pandas writes with DataFrame.to_csv; it is not used as a feature (write the file with index=False "
+          "to leave it out)", file=sys.stderr)
+    return Data(X[:, 1:], data.y, names[1:], data.target, data.source)
 
 
 def _check_y(y, path: str, key: str | None):
@@ -236,70 +276,70 @@ def build_mlp(n_inputs: int, hidden: list[int], activation: str, task: str, n_ou
 
 # ---------------------------------------------------------------- using a trained model
 
-def load_model(path: str):
-    """``(network, meta)``: the model (or a checkpoint's model) and what predict needs to use it."""
-    from .. import io
+def load_model(path: str, data: list[str], command: str):
+    """The :class:`~glassnet.trained.TrainedModel` in MODEL. A data file given as MODEL (the two
+    arguments swapped) is named as such, with the order the command takes."""
+    from .. import trained
 
-    network = io.load(path)
-    return network, model_meta(network, io.info(path).get("training"))
+    if os.path.isfile(path) and not looks_like_safetensors(path):
+        with open(path, "rb") as fh:
+            kind = sniff_data(fh.read(8))
+        if kind is None and (data_kind(path) != "csv" or str(path).lower().endswith((".csv", ".tsv", ".txt"))):
+            kind = {"npz": "an .npz archive of data", "idx": "an IDX data file"}.get(data_kind(path), "a CSV file")
+        if kind:
+            swapped = " (the two look swapped)" if any(looks_like_safetensors(p) for p in data) else ""
+            raise ModelFileError(f"{path} is not a glassnet model file: it is {kind}. MODEL comes first, then "
+                                 f"DATA{swapped}: glassnet {command} MODEL.safetensors DATA")
+    return trained.load(path)
 
 
-def model_data(paths: list[str], meta: dict, args, need_target: bool) -> Data:
+def model_data(paths: list[str], model, args, need_target: bool) -> Data:
     """Read DATA for a trained model: the target column/array defaults to the one it was trained on."""
-    settings = meta.get("settings") or {}
+    settings = model.training.get("settings") or {}
     delimiter = getattr(args, "delimiter", None) or settings.get("delimiter", ",")
     features = getattr(args, "features", None) or settings.get("features", "X")
     target = args.target
-    kind = data_kind(paths[0]) if paths else "csv"
-    if target is None and meta.get("target") and kind in ("csv", "npz"):
-        if kind == "npz" or meta["target"] in csv_columns(paths[0], delimiter):
-            target = meta["target"]
-    if kind == "npz" and not need_target:
-        target = None
+    for name in paths:
+        check_data_file(name)
+    kind = data_kind(paths[0]) if len(paths) == 1 else "idx"
+    keep_index = "" in (model.features or [])         # a model that was trained on a pandas index
+    if target is None and model.target and kind == "npz":
+        target = model.target if need_target else None
+    elif target is None and model.target and kind == "csv":
+        columns = csv_column_names(paths[0], delimiter)
+        if model.target in columns:
+            target = model.target
+        elif need_target:
+            raise DataError(f"{paths[0]}: has no column {model.target!r}, the target the model was trained on, "
+                            f"so there are no true values to score against (columns: {', '.join(columns)}); "
+                            "add that column, or name the column of true values with --target COL")
     if kind == "csv" and not need_target and target is not None:      # read the target column, then drop it
-        data = load_data(paths, target=target, delimiter=delimiter)
-        return Data(data.X, None, data.feature_names, target, data.source)
+        data = load_data(paths, target=target, delimiter=delimiter, keep_index=keep_index)
+        return Data(data.X, None, data.feature_names, data.target, data.source)
     return load_data(paths, target=target, labels=getattr(args, "labels", None), features=features,
-                     delimiter=delimiter, need_target=need_target)
+                     delimiter=delimiter, need_target=need_target, keep_index=keep_index)
 
 
-def model_meta(network, training: dict | None) -> dict:
-    """What predict needs, from ``glassnet train``'s metadata or guessed from a bare network."""
-    meta = dict(training or {})
-    if "task" not in meta:
-        top = network.layers[-1]
-        act = getattr(getattr(top, "activation", None), "name", "")
-        k = network.output_shape[0]
-        if act == "softmax" or (act == "sigmoid" and k == 1):
-            meta.update(task="classify", classes=list(range(max(k, 2))))
-        else:
-            meta["task"] = "regress"
-    return meta
-
-
-def select_features(data: Data, meta: dict, n_inputs: int) -> np.ndarray:
-    """The model's input columns from ``data``, by name when both sides have names, then standardised."""
-    X, names, wanted = data.X, data.feature_names, meta.get("feature_names")
-    if names and wanted and names != wanted and set(wanted) <= set(names):
-        X = X[:, [names.index(name) for name in wanted]]
-    if X.shape[1] != n_inputs:
-        hint = f" ({', '.join(wanted)})" if wanted else ""
-        raise DataError(f"{data.source}: has {X.shape[1]} feature column(s); the model takes {n_inputs}{hint}")
-    scale = meta.get("standardize")
-    if scale:
-        X, _, _ = datasets.standardize(X, np.asarray(scale["mean"]), np.asarray(scale["std"]))
+def model_input(model, data: Data) -> np.ndarray:
+    """DATA's features as the model's network takes them (:meth:`~glassnet.trained.TrainedModel.network_input`:
+    columns by name, standardised); each warning it gives (columns taken by position) as one line on stderr."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        X = model.network_input(data.X, columns=data.feature_names, source=data.source)
+    for warning in caught:
+        print(f"glassnet: warning: {' '.join(str(warning.message).split())}", file=sys.stderr)
     return X
 
 
 def decode(out: np.ndarray, meta: dict) -> tuple[np.ndarray, np.ndarray | None]:
-    """The network's outputs as ``(predictions, probabilities)`` in the user's labels or units."""
-    if meta["task"] == "classify":
-        proba = np.column_stack([1 - out[:, 0], out[:, 0]]) if out.shape[1] == 1 else out
-        return np.asarray(meta["classes"])[proba.argmax(axis=1)], proba
+    """``glassnet train``'s test rows: the network's outputs as ``(predictions, probabilities)`` in the
+    user's labels or units (2-D for regression) — :meth:`glassnet.trained.TrainedModel.decode`'s code."""
+    from ..trained import _decode
+
     scale = meta.get("target_scale")
-    if scale:
-        out = out * np.asarray(scale["std"]) + np.asarray(scale["mean"])
-    return out, None
+    scale = (np.asarray(scale["mean"]), np.asarray(scale["std"])) if scale else None
+    pred, proba = _decode(out, meta["task"], meta.get("classes"), scale)
+    return (pred.reshape(len(pred), -1) if proba is None else pred), proba
 
 
 # ---------------------------------------------------------------- metrics and tables
@@ -355,17 +395,6 @@ def classification_report(m: dict, classes: list) -> str:
 
 # ---------------------------------------------------------------- output files
 
-def fresh_name(path: str) -> str:
-    """``path`` if nothing is there, else the first free ``stem-2.ext``, ``stem-3.ext``, …"""
-    stem, ext = (path[:-len(".safetensors")], ".safetensors") if path.endswith(".safetensors") \
-        else os.path.splitext(path)
-    candidate, n = path, 1
-    while os.path.lexists(candidate):
-        n += 1
-        candidate = f"{stem}-{n}{ext}"
-    return candidate
-
-
 def check_output(path: str, overwrite: bool, option: str = "-o/--output") -> None:
     """Refuse, before any work is done, an output (given with ``option``) that cannot or must not be written."""
     from ..io import check_destination
@@ -382,8 +411,6 @@ def write_text(path: str, text: str, overwrite: bool) -> None:
 
 
 if __name__ == "__main__":   # the older spelling of: python -m glassnet.cli._reference docs/cli.md
-    import sys
-
     from ._reference import main
 
     sys.exit(main(sys.argv[1:]))

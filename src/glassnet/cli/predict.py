@@ -3,7 +3,9 @@
     glassnet predict MODEL DATA [-o predictions.csv] [--proba]
 
 Predictions come back in the data's own terms: the class labels the model was trained
-on (strings too), or numbers in the target's units (standardisation undone).
+on (strings too), or numbers in the target's units (standardisation undone). The work is
+:class:`glassnet.trained.TrainedModel`'s, so Python's ``glassnet.trained.load(MODEL).predict(X)``
+gives the same values.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ EXAMPLES = """examples:
   glassnet predict mnist.safetensors t10k-images-idx3-ubyte.gz -o labels.csv
 
 DATA has the same feature columns as the training data (selected by name when both have a
-header; the target column, if present, is ignored)."""
+header, else by position with a warning; the target column, if present, is ignored)."""
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -56,16 +58,16 @@ def add_model_data(p: argparse.ArgumentParser) -> None:
 def run(args) -> int:
     if args.output:
         C.check_output(args.output, args.overwrite)
-    net, meta = C.load_model(args.model)
-    data = C.model_data(args.data, meta, args, need_target=False)
-    X = C.select_features(data, meta, net.input_shape[0])
-    pred, proba = C.decode(net.predict(X), meta)
+    model = C.load_model(args.model, args.data, "predict")
+    data = C.model_data(args.data, model, args, need_target=False)
+    pred, proba = model.decode(model.network.predict(C.model_input(model, data)))
     buffer = _io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    if meta["task"] == "classify":
-        header = ["prediction"] + ([f"p_{c}" for c in meta["classes"]] if args.proba else [])
+    if model.task == "classify":
+        header = ["prediction"] + ([f"p_{c}" for c in model.classes] if args.proba else [])
         rows = ([p.item(), *map(repr, q.tolist())] if args.proba else [p.item()] for p, q in zip(pred, proba))
     else:
+        pred = pred.reshape(len(pred), -1)
         header = ["prediction"] if pred.shape[1] == 1 else [f"prediction_{j + 1}" for j in range(pred.shape[1])]
         rows = (map(repr, row.tolist()) for row in pred)
     writer.writerow(header)

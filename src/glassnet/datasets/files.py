@@ -10,6 +10,7 @@ import csv
 import gzip
 import math
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from glassnet.errors import DataError
 
 from ._checks import PathLike
 
-__all__ = ["read_idx", "load_idx", "write_idx", "read_csv", "load_npz"]
+__all__ = ["read_idx", "load_idx", "write_idx", "read_csv", "csv_column_names", "load_npz"]
 
 # --------------------------------------------------------------------------- IDX (MNIST)
 
@@ -144,6 +145,45 @@ def _looks_like_header(first: list[str], second: list[str] | None) -> bool:
     return False
 
 
+def _names(first: list[str], header: bool) -> list[str]:
+    """The column names: the header's cells, or "x0", "x1", ... when the file has no header."""
+    return [c.strip() for c in first] if header else [f"x{j}" for j in range(len(first))]
+
+
+def csv_column_names(path: PathLike, delimiter: str = ",") -> list[str]:
+    """The names :func:`read_csv` gives a CSV file's columns, reading only its first rows.
+
+    The header's cells when the first row is one (as ``header="infer"`` decides), else
+    "x0", "x1", ...; an empty list when the file cannot be read or has no rows
+    (:func:`read_csv` says why).
+
+    Examples
+    --------
+    >>> csv_column_names("iris.csv")        # doctest: +SKIP
+    ['sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'species']
+    >>> csv_column_names("noheader.csv")    # doctest: +SKIP
+    ['x0', 'x1', 'x2', 'x3', 'x4']
+    """
+    try:
+        with open(path, "rb") as fh:
+            gzipped = fh.read(2) == b"\x1f\x8b"
+        with (gzip.open if gzipped else open)(path, "rb") as fh:
+            head = fh.read(1 << 20)
+    except (OSError, EOFError, zlib.error):
+        return []
+    if len(head) == 1 << 20 and b"\n" in head:     # more follows: leave out the last, perhaps partial, line
+        head = head[:head.rindex(b"\n")]
+    rows = []
+    for row in csv.reader(head.decode("utf-8-sig", errors="replace").splitlines(), delimiter=delimiter):
+        if len(row) > 1 or "".join(row).strip():
+            rows.append(row)
+            if len(rows) == 2:
+                break
+    if not rows:
+        return []
+    return _names(rows[0], _looks_like_header(rows[0], rows[1] if len(rows) > 1 else None))
+
+
 def _column_index(path: PathLike, target: str | int, names: list[str]) -> int:
     """The 0-based index of the target column, given by name or (possibly negative) index."""
     if isinstance(target, str):
@@ -221,7 +261,9 @@ def read_csv(path: PathLike, target: str | int | None = None, delimiter: str = "
         if len(row) != width:
             raise DataError(f"{path} line {line}: has {len(row)} fields, expected {width} "
                             f"(like line {rows[0][0]}); fix that row or check the delimiter.")
-    names = [c.strip() for c in rows.pop(0)[1]] if header else [f"x{j}" for j in range(width)]
+    names = _names(rows[0][1], header)
+    if header:
+        rows.pop(0)
     if not rows:
         raise DataError(f"{path}: has a header but no data rows.")
     t = None if target is None else _column_index(path, target, names)
