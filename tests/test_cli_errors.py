@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -150,3 +152,75 @@ def test_perceptron_plot_into_a_missing_folder_names_the_folder(tmp_path, capsys
     assert main(["perceptron", "--example", "and", "--plot", str(target)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "does not exist" in err[0] and "missing" in err[0]
+
+
+# ---------------------------------------------------------------- perceptron --plot
+
+def _iris_csv(path):
+    from sklearn.datasets import load_iris
+
+    iris = load_iris()
+    rows = ["sepal_length,sepal_width,petal_length,petal_width,species"]
+    rows += [",".join([*(f"{v:g}" for v in x), iris.target_names[t]]) for x, t in zip(iris.data, iris.target)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _epilog_examples(command):
+    commands = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction").choices
+    lines = commands[command].epilog.split("examples:\n")[1].split("\n\n")[0].splitlines()
+    return [line.split()[1:] for line in lines]
+
+
+def test_every_published_perceptron_example_runs(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    _iris_csv(tmp_path / "iris.csv")                              # the 4-feature iris the examples name
+    examples = _epilog_examples("perceptron")
+    assert any("--plot" in argv for argv in examples) and any("iris.csv" in argv for argv in examples)
+    for argv in examples:
+        code, out, err = run(capsys, *argv)
+        assert code == 0 and err == "", (argv, err)
+    assert Path("boundary.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_perceptron_plot_of_more_than_two_inputs_is_refused_before_training(tmp_path, monkeypatch, capsys):
+    from glassnet.perceptron import Perceptron
+
+    monkeypatch.setattr(Perceptron, "train", lambda *a, **k: pytest.fail("trained before refusing --plot"))
+    data = _iris_csv(tmp_path / "iris.csv")
+    code, out, err = run(capsys, "perceptron", data, "--target", "species", "--plot", tmp_path / "b.png")
+    assert code == 1 and out == ""
+    assert err.splitlines() == [f"glassnet: error: --plot draws the inputs in the plane, so it needs 2 inputs; "
+                                f"{data} has R = 4 (use a CSV file with two feature columns, or --example)"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["iris.csv"]
+
+
+def test_perceptron_plot_never_replaces_a_file_silently(tmp_path, capsys):
+    picture = tmp_path / "b.png"
+    picture.write_bytes(b"keep me")
+    code, out, err = run(capsys, "perceptron", "--example", "or", "--plot", picture)
+    assert code == 1 and out == "" and err.splitlines() == [
+        f"glassnet: error: {picture} already exists; pass --overwrite to replace it (nothing was written)"]
+    assert picture.read_bytes() == b"keep me"
+    assert run(capsys, "perceptron", "--example", "or", "--plot", picture, "--overwrite")[0] == 0
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    code, _, err = run(capsys, "perceptron", "--example", "or", "--plot", tmp_path / "b.xyz")
+    assert code == 1 and "cannot write .xyz files; use .png" in err and len(err.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.png"]              # no temporary left behind
+
+
+# ---------------------------------------------------------------- help
+
+def test_every_option_of_every_command_has_help_text():
+    commands = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction").choices
+    for name, parser in commands.items():
+        for action in parser._actions:
+            if action.option_strings and action.dest != "help":
+                assert action.help and action.help.strip(), f"glassnet {name} {action.option_strings[0]}"
+
+
+def test_perceptron_shuffle_in_batch_mode_is_refused_in_the_words_of_the_options(capsys):
+    code, out, err = run(capsys, "perceptron", "--example", "and", "--mode", "batch", "--shuffle")
+    assert code == 1 and err.splitlines() == [
+        "glassnet: error: --shuffle reorders the vectors of --mode online; --mode batch adds up a whole epoch, so "
+        "the order does not matter: leave out --shuffle"]

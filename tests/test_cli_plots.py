@@ -104,3 +104,35 @@ def test_plots_must_name_a_folder(tmp_path, capsys):
     target.write_bytes(b"x")
     code, _, err = cli(capsys, "train", "--epochs", "1", "-o", tmp_path / "m.safetensors", "--plots", target)
     assert code != 0 and "--plots" in err and "folder" in err
+
+
+def test_a_picture_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    import os
+
+    import pytest
+
+    from glassnet.cli._plots import check_figure, save_figure
+    from glassnet.errors import ConfigError
+    from glassnet.plot import pyplot
+
+    target = tmp_path / "p.png"
+    target.write_bytes(b"previous")
+    with pytest.raises(ConfigError, match="already exists; pass --overwrite"):
+        check_figure(str(target), False, "--plot")
+    with pytest.raises(ConfigError, match=r"--plot x\.bmpx: cannot write \.bmpx files; use \.png"):
+        check_figure("x.bmpx", True, "--plot")
+    assert check_figure(str(target), True, "--plot") == "png"
+    fig = pyplot().figure()
+    fig.add_subplot().plot([0, 1], [1, 0])
+
+    def refuse(src, dst):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(os, "replace", refuse)
+        with pytest.raises(KeyboardInterrupt):
+            save_figure(fig, str(target))
+    assert target.read_bytes() == b"previous" and os.listdir(tmp_path) == ["p.png"]
+    save_figure(fig, str(target))
+    pyplot().close(fig)
+    assert drawn_fraction(pixels(target)) > 0.01

@@ -180,6 +180,73 @@ def test_resume_with_a_different_architecture_or_data_shape_is_refused(tmp_path,
     assert ckpt.read_bytes() == before and not (tmp_path / "m-2.safetensors").exists()
 
 
+def test_resuming_a_finished_run_goes_on_writing_its_checkpoint_and_keeps_its_model(tmp_path, monkeypatch,
+                                                                                        capsys):
+    """docs/cli.md: ``--resume ckpt --epochs N`` trains a finished run further, with no --overwrite."""
+    monkeypatch.chdir(tmp_path)
+    common = ["--layers", "16", "--seed", "2", "-q"]
+    assert cli(capsys, "train", *common, "--epochs", "3", "-o", "whole.safetensors")[0] == 0
+    assert cli(capsys, "train", *common, "--epochs", "2", "--checkpoint-every", "1") == (0, "", "")
+    first = Path("glassnet-digits.safetensors").read_bytes()
+    ckpt = "glassnet-digits.ckpt.safetensors"
+
+    code, out, err = cli(capsys, "train", "--resume", ckpt, "--epochs", "3", "-q")
+    assert (code, out) == (0, ""), err
+    assert err.splitlines() == ["glassnet: glassnet-digits.safetensors already exists, so the model was saved as "
+                                "glassnet-digits-2.safetensors (pass --overwrite to replace it, or -o FILE)"]
+    assert Path("glassnet-digits.safetensors").read_bytes() == first              # the 2-epoch model is kept
+    assert tensors("glassnet-digits-2.safetensors") == tensors("whole.safetensors")
+    assert checkpoints.load_checkpoint(ckpt).training_state["epoch"] == 3          # the same checkpoint, on
+
+    code, _, err = cli(capsys, "train", "--resume", ckpt, "--epochs", "4", "-q")   # and once more: -3, not -2-2
+    assert code == 0 and "saved as glassnet-digits-3.safetensors" in err, err
+    code, _, err = cli(capsys, "train", "--resume", ckpt, "--epochs", "5", "-q", "--overwrite")
+    assert (code, err) == (0, "")
+    assert io.info("glassnet-digits.safetensors")["training"]["epochs_run"] == 5
+    assert sorted(os.listdir()) == ["glassnet-digits-2.safetensors", "glassnet-digits-3.safetensors", ckpt,
+                                    "glassnet-digits.safetensors", "whole.safetensors"]
+
+
+def test_resuming_into_another_existing_file_still_needs_overwrite(tmp_path, capsys):
+    model, ckpt = tmp_path / "m.safetensors", tmp_path / "m.ckpt.safetensors"
+    assert cli(capsys, "train", "--layers", "8", "--epochs", "1", "--checkpoint-every", "1", "-q", "-o", model)[0] == 0
+    before = model.read_bytes()
+    one_error_line(*cli(capsys, "train", "--resume", ckpt, "--epochs", "2", "-o", model), str(model),
+                   "already exists", "--overwrite")
+    other = tmp_path / "other.safetensors"
+    (tmp_path / "other.ckpt.safetensors").write_bytes(b"another run")
+    one_error_line(*cli(capsys, "train", "--resume", ckpt, "--epochs", "2", "-o", other),
+                   "other.ckpt.safetensors already exists", "--overwrite")
+    assert model.read_bytes() == before and (tmp_path / "other.ckpt.safetensors").read_bytes() == b"another run"
+    assert cli(capsys, "train", "--resume", ckpt, "--epochs", "2", "-q", "-o", model, "--overwrite")[0] == 0
+    assert io.info(model)["training"]["epochs_run"] == 2
+
+
+def test_a_new_run_never_replaces_an_interrupted_runs_checkpoint(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    Path("m.ckpt.safetensors").write_bytes(b"interrupted run")
+    one_error_line(*cli(capsys, "train", "--epochs", "1", "-o", "m.safetensors"),
+                   "m.ckpt.safetensors already exists", "--overwrite", "--resume m.ckpt.safetensors")
+    assert os.listdir() == ["m.ckpt.safetensors"]
+    Path("glassnet-digits.ckpt.safetensors").write_bytes(b"interrupted run")     # a default name passes it by
+    code, out, err = cli(capsys, "train", "--layers", "8", "--epochs", "1", "--checkpoint-every", "1", "-q")
+    assert (code, out) == (0, "")
+    assert err.splitlines() == ["glassnet: glassnet-digits.ckpt.safetensors (an earlier run's checkpoint) already "
+                                "exists, so the model was saved as glassnet-digits-2.safetensors (pass -o FILE to "
+                                "choose the name)"]
+    assert Path("glassnet-digits.ckpt.safetensors").read_bytes() == b"interrupted run"
+    assert Path("glassnet-digits-2.ckpt.safetensors").is_file()
+
+
+def test_a_default_name_that_is_taken_is_said_even_with_quiet(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert cli(capsys, "train", "--layers", "8", "--epochs", "1", "-q") == (0, "", "")
+    code, out, err = cli(capsys, "train", "--layers", "8", "--epochs", "1", "-q")
+    assert (code, out) == (0, "")
+    assert err.splitlines() == ["glassnet: glassnet-digits.safetensors already exists, so the model was saved as "
+                                "glassnet-digits-2.safetensors (pass -o FILE to choose the name)"]
+
+
 # ---------------------------------------------------------------- the user's data
 
 
@@ -380,9 +447,25 @@ def test_diverging_loss_stops_with_a_hint_and_saves_nothing(tmp_path, capsys):
     target = tmp_path / "m.safetensors"
     code, out, err = cli(capsys, "train", tmp_path / "big.npz", "--task", "regress", "--optimizer", "sgd",
                          "--lr", "10", "--layers", "none", "-o", target)
-    line = one_error_line(code, out, err, "training diverged in epoch 1", "Lower the learning rate", "standardise")
+    line = one_error_line(code, out, err, "training diverged in epoch ", "the loss became",
+                          "Try a smaller learning rate, e.g. --lr 1 (it was 10), or --standardize")
     assert f"Nothing was saved to {target}" in line
+    assert "clip" not in line and "Adam(" not in line and "put back" not in line    # Python words, not options
     assert os.listdir(tmp_path) == ["big.npz"]
+    code, out, err = cli(capsys, "train", tmp_path / "big.npz", "--task", "regress", "--optimizer", "sgd",
+                         "--lr", "100", "--epochs", "300", "--layers", "none", "--standardize", "-o", target)
+    line = one_error_line(code, out, err, "e.g. --lr 10 (it was 100).")
+    assert "--standardize" not in line                                  # it was given already
+
+
+def test_the_python_api_keeps_its_divergence_advice():
+    from glassnet import DivergenceError, Network, optimizers, training
+    from glassnet.layers import Dense
+
+    x = np.linspace(0, 1000, 50)[:, None]
+    net = Network([Dense(1, "identity")], loss="mse", input_shape=1, seed=0)
+    with pytest.raises(DivergenceError, match=r"clip the gradients \(e\.g\. Adam\(clip_norm=1\.0\)\)"):
+        training.fit(net, x, 1000 * x, epochs=50, optimizer=optimizers.get("sgd", lr=10.0), verbose=0)
 
 
 def test_debug_shows_the_traceback(tmp_path, capsys):

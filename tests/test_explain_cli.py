@@ -4,6 +4,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from glassnet.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -99,3 +101,82 @@ def test_options_that_would_be_ignored_are_refused(tmp_path, capsys):
         assert main(["explain", *argv]) == 1, argv
         err = capsys.readouterr().err
         assert err.startswith("glassnet: error:") and message in err and len(err.splitlines()) == 1, err
+
+
+def _one_error(capsys, *argv) -> str:
+    assert main(["explain", *map(str, argv)]) == 1, argv
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert captured.out == "" and len(lines) == 1 and lines[0].startswith("glassnet: error: "), captured.err
+    return lines[0]
+
+
+def test_output_and_plot_files_are_never_replaced_silently(tmp_path, capsys):
+    step, net = tmp_path / "step.txt", tmp_path / "net.png"
+    assert main(["explain", "seed", "-o", str(step), "--plot", str(net), "-q"]) == 0
+    first = step.read_bytes()
+    for argv, path in ((["-o", step], step), (["--plot", net], net)):
+        before = path.read_bytes()
+        line = _one_error(capsys, "seed", *argv)
+        assert line == f"glassnet: error: {path} already exists; pass --overwrite to replace it (nothing was written)"
+        assert path.read_bytes() == before
+    assert main(["explain", "seed", "-o", str(step), "--plot", str(net), "--overwrite", "-q"]) == 0
+    assert step.read_bytes() == first and net.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["net.png", "step.txt"]
+
+
+def test_the_format_of_an_output_file_comes_from_its_suffix(tmp_path, capsys):
+    for name, start in (("a.html", "<!DOCTYPE html>"), ("a.htm", "<!DOCTYPE html>"), ("a.md", "# "),
+                        ("a.txt", "The seed's worked example"), ("a.out", "The seed's worked example")):
+        assert main(["explain", "seed", "-o", str(tmp_path / name), "-q"]) == 0
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert text.startswith(start), (name, text[:40])
+    assert main(["explain", "seed", "--format", "markdown", "-o", str(tmp_path / "b.out"), "-q"]) == 0
+    assert (tmp_path / "b.out").read_text(encoding="utf-8").startswith("# ")
+    line = _one_error(capsys, "seed", "--format", "html", "-o", tmp_path / "c.md")
+    assert line.endswith(f"--format html does not match -o {tmp_path / 'c.md'} (a markdown file name); leave out "
+                         "--format, or give a .html file")
+    assert not (tmp_path / "c.md").exists()
+
+
+def test_an_output_in_a_missing_folder_is_named_clearly(tmp_path, capsys):
+    for option in ("-o", "--plot"):
+        target = tmp_path / "nodir" / ("x.txt" if option == "-o" else "x.png")
+        line = _one_error(capsys, "seed", option, target)
+        assert str(target) in line and "the folder" in line and "does not exist (create it first)" in line
+        assert "Errno" not in line
+
+
+def test_an_interrupted_write_leaves_the_previous_file(tmp_path, monkeypatch, capsys):
+    import os
+
+    step = tmp_path / "step.txt"
+    step.write_bytes(b"previous")
+
+    def refuse(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", refuse)
+    assert main(["explain", "seed", "-o", str(step), "--overwrite"]) == 130
+    assert step.read_bytes() == b"previous" and [p.name for p in tmp_path.iterdir()] == ["step.txt"]
+
+
+def test_notation_needs_the_matrix_view(capsys):
+    for notation in ("batch", "seed"):
+        line = _one_error(capsys, "seed", "--notation", notation)
+        assert line == (f"glassnet: error: --notation {notation} needs --view matrix (the scalar view writes every "
+                        "weight one by one and has no notation)")
+    _one_error(capsys, EXAMPLES / "seed.json", "--notation", "batch", "--view", "scalar")
+    assert main(["explain", str(EXAMPLES / "relu_regression.json"), "--notation", "batch"]) == 0  # its view: matrix
+    assert "W⁽1⁾" in capsys.readouterr().out
+
+
+def test_rounds_are_capped_at_a_million(capsys, monkeypatch):
+    import glassnet.explain.seed as seed
+
+    monkeypatch.setattr(seed, "seed_summary", lambda *a: pytest.fail("trained before refusing --rounds"))
+    line = _one_error(capsys, "seed", "--rounds", "100000000")
+    assert line == "glassnet: error: --rounds must be a positive integer of at most 1,000,000; got 100,000,000"
+    with pytest.raises(SystemExit):
+        main(["explain", "--help"])
+    assert "at most 1,000,000" in " ".join(capsys.readouterr().out.split())

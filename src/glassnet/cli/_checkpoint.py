@@ -9,6 +9,8 @@ early-stopping state and the history so far, with the run's settings in its meta
   boundary, so a resumed run repeats the interrupted epoch exactly.
 * :func:`read` opens a checkpoint given to ``--resume``; :func:`resume` puts its state into
   a freshly built network and optimizer, after checking that it is the same run.
+* :func:`paths` names the run's model file and checkpoint: an earlier run's files are never
+  replaced without ``--overwrite``, while a resumed run goes on writing its own checkpoint.
 
 A resumed run therefore ends with the same weights, bit for bit, as one never interrupted.
 """
@@ -16,9 +18,11 @@ A resumed run therefore ends with the same weights, bit for bit, as one never in
 from __future__ import annotations
 
 import copy
+import os
 
 import numpy as np
 
+from . import _common as C
 from .. import checkpoints, training
 from ..errors import ConfigError, ModelFileError
 
@@ -67,6 +71,73 @@ def resume(ckpt, path: str, net, opt, meta: dict, s: dict) -> int:
     _restore_optimizer(opt, ckpt.optimizer_state, net.flat_params, path)
     net.rng.bit_generator.state = state["rng"]
     return int(state["epoch"])
+
+
+# ---------------------------------------------------------------- the run's files
+
+
+def _numbered(path: str):
+    """``path``, then ``stem-2.ext``, ``stem-3.ext``, … (``.safetensors`` counts as one extension)."""
+    stem, ext = (path[:-len(".safetensors")], ".safetensors") if path.endswith(".safetensors") \
+        else os.path.splitext(path)
+    yield path
+    n = 2
+    while True:
+        yield f"{stem}-{n}{ext}"
+        n += 1
+
+
+def _checkpoint_of(output: str) -> str:
+    """``FILE.ckpt.safetensors`` for the model file ``FILE.safetensors``."""
+    return (output[:-len(".safetensors")] if output.endswith(".safetensors") else output) + ".ckpt.safetensors"
+
+
+def paths(wanted: str, args) -> tuple[str, str, str | None]:
+    """The run's ``(model file, checkpoint, note)``, checked before training; ``note`` is the line that says
+    why ``wanted`` (the run's -o FILE, the one a resumed run recorded, or the default name) was passed over.
+
+    * ``-o FILE``: FILE and FILE's checkpoint; either one that exists needs ``--overwrite``.
+    * a default name (``glassnet-DATA.safetensors``): the first ``…-N`` whose model file and checkpoint
+      are both free, so an earlier run's model or (interrupted) checkpoint is never replaced.
+    * ``--resume CKPT`` without ``-o``: the run goes on writing CKPT (it is the same run); its model file
+      is the one it named (``X.safetensors`` beside ``X.ckpt.safetensors``), or, if that exists (a
+      finished run trained further), the next free ``X-N.safetensors`` (``--overwrite`` replaces it).
+    """
+    resuming, explicit = bool(args.resume), args.output is not None
+    if resuming and not explicit and args.resume.endswith(".ckpt.safetensors") and not _same(
+            _checkpoint_of(wanted), args.resume):   # trained further before, into …-2: number from the start
+        wanted = args.resume[:-len(".ckpt.safetensors")] + ".safetensors"
+    if args.overwrite or explicit:
+        output = wanted
+    else:                                           # a default name, or the one a resumed run recorded
+        output = next(name for name in _numbered(wanted) if not os.path.lexists(name) and
+                      (resuming or not os.path.lexists(_checkpoint_of(name))))
+    C.check_output(output, args.overwrite)
+    if resuming and not explicit:
+        return output, args.resume, _passed_over(wanted, output, resuming)
+    ckpt = _checkpoint_of(output)
+    if os.path.lexists(ckpt) and not (args.overwrite or (resuming and _same(ckpt, args.resume))):
+        raise ConfigError(f"{ckpt} already exists (an earlier run's checkpoint); pass --overwrite to replace it, "
+                          f"or --resume {ckpt} to continue that run (nothing was written)")
+    return output, ckpt, _passed_over(wanted, output, resuming)
+
+
+def _same(a: str, b: str) -> bool:
+    """Whether two paths name one file."""
+    return os.path.abspath(a) == os.path.abspath(b) or (os.path.exists(a) and os.path.exists(b)
+                                                          and os.path.samefile(a, b))
+
+
+def _passed_over(wanted: str, output: str, resuming: bool) -> str | None:
+    """The line saying why the model goes to ``output`` instead of ``wanted`` (None when it does not)."""
+    if output == wanted:
+        return None
+    taken = wanted if os.path.lexists(wanted) else f"{_checkpoint_of(wanted)} (an earlier run's checkpoint)"
+    fix = "--overwrite to replace it, or -o FILE" if resuming else "-o FILE to choose the name"
+    return f"glassnet: {taken} already exists, so the model was saved as {output} (pass {fix})"
+
+
+# ---------------------------------------------------------------- the state of a run
 
 
 def _optimizer_state(opt) -> dict:

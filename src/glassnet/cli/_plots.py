@@ -7,10 +7,14 @@
 
 :func:`paths` decides and checks the files before training (so a bad DIR costs nothing);
 :func:`draw` draws them with :mod:`glassnet.plot` once the model is saved.
+
+Every command's pictures (``explain --plot`` and ``perceptron --plot`` too) are checked with
+:func:`check_figure` before any work and written with :func:`save_figure`: whole, or not at all.
 """
 
 from __future__ import annotations
 
+import io
 import os
 
 import numpy as np
@@ -41,6 +45,32 @@ def paths(folder: str, meta: dict, overwrite: bool) -> dict[str, str]:
     return files
 
 
+def check_figure(path: str, overwrite: bool, option: str) -> str:
+    """Refuse, before any work, a picture file that cannot or must not be written; its format (``"png"``…).
+
+    The format is the file's suffix, one matplotlib writes (png, svg, pdf, …); an existing file needs
+    ``--overwrite``, as every output of the command line.
+    """
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    suffix = os.path.splitext(str(path))[1][1:].lower()
+    if not suffix:
+        raise ConfigError(f"{option} {path}: the file name needs a suffix such as .png, .svg or .pdf")
+    if suffix not in FigureCanvasBase.get_supported_filetypes():
+        raise ConfigError(f"{option} {path}: cannot write .{suffix} files; use .png, .svg or .pdf")
+    C.check_output(str(path), overwrite, option)
+    return suffix
+
+
+def save_figure(fig, path: str, dpi: int = 150) -> None:
+    """Write ``fig`` to ``path`` (format from the suffix) atomically: a reader never sees part of a picture."""
+    from ..io import atomic_write
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=os.path.splitext(str(path))[1][1:].lower(), dpi=dpi, bbox_inches="tight")
+    atomic_write(path, buffer.getvalue())
+
+
 def draw(files: dict, net, meta: dict, Xtr, ytr, Xte, yte) -> None:
     """Draw the pictures named in ``files`` (matplotlib's Agg backend, figures closed after saving)."""
     from .. import plot
@@ -48,18 +78,18 @@ def draw(files: dict, net, meta: dict, Xtr, ytr, Xte, yte) -> None:
 
     plt = plot.pyplot()
     names = [str(c) for c in meta.get("classes") or []] or None
-    figures = [plot.plot_history(meta["history"], title=f"Training on {meta['data']}", path=files["history"]),
-               plot.plot_weight_histograms(net, path=files["weights"])]
+    figures = {"history": plot.plot_history(meta["history"], title=f"Training on {meta['data']}"),
+               "weights": plot.plot_weight_histograms(net)}
     if "confusion" in files:
-        figures.append(plot.plot_confusion_matrix(yte.astype(np.int64).ravel(), predict_classes(net, Xte),
-                                                  class_names=names, title="Test rows", path=files["confusion"]))
+        figures["confusion"] = plot.plot_confusion_matrix(yte.astype(np.int64).ravel(), predict_classes(net, Xte),
+                                                          class_names=names, title="Test rows")
     if "regions" in files:
         X = np.concatenate([Xtr, Xte])
         y = np.concatenate([ytr, yte]).astype(np.int64).ravel()
         features = meta.get("feature_names") or ["feature 1", "feature 2"]
         if meta.get("standardize"):
             features = [f"{f} (standardized)" for f in features]
-        figures.append(plot.plot_decision_regions(net, X, y, class_names=names, feature_names=features,
-                                                  path=files["regions"]))
-    for fig in figures:
+        figures["regions"] = plot.plot_decision_regions(net, X, y, class_names=names, feature_names=features)
+    for name, fig in figures.items():
+        save_figure(fig, files[name])
         plt.close(fig)

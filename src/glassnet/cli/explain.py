@@ -4,15 +4,27 @@
     glassnet explain conv                                  a 2×2 convolution and max pooling, step by step
     glassnet explain seed --rounds 10000 [--update simultaneous|sequential]
     glassnet explain SPEC.json|SPEC.toml [--view scalar|matrix] [--notation seed|batch]
-    ... [--format text|markdown|html] [-o FILE] [--plot FILE.png]
+    ... [--format text|markdown|html] [-o FILE [--overwrite]] [--plot FILE.png]
+
+Every combination of options that would be ignored is refused, and the files are checked,
+before any work: an existing -o or --plot file needs --overwrite, and -o FILE's suffix gives
+the format (.html/.htm, .md, .txt) unless --format says it — a contradiction is refused.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import add_common
+
+#: the most --rounds (a million rounds of the seed take about half a minute)
+MAX_ROUNDS = 1_000_000
+
+#: the format an output file's suffix implies, and the suffix of each format
+_SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
+_FORMAT_SUFFIX = {"html": ".html", "markdown": ".md", "text": ".txt"}
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -24,22 +36,28 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                     "a .json or .toml file describes your own network (see docs/explain.md).",
         epilog="examples:\n  glassnet explain seed\n  glassnet explain conv\n"
                "  glassnet explain seed --rounds 10000 --update sequential\n"
-               "  glassnet explain examples/seed.json --view matrix --format html -o step.html",
+               "  glassnet explain examples/seed.json --view matrix -o step.html     (html, from the suffix)\n"
+               "  glassnet explain seed --view matrix --notation batch --format markdown",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("target", metavar="seed|conv|SPEC",
                    help="'seed', 'conv' (a tiny convolution + max pooling), or a network spec file (.json/.toml)")
     p.add_argument("--rounds", type=int, metavar="N",
-                   help="train for N rounds and print a summary (error by round, final outputs) instead")
+                   help=f"train for N rounds (at most {MAX_ROUNDS:,}) and print a summary (error by round, "
+                        "final outputs) instead")
     p.add_argument("--every", type=int, metavar="K", help="with --rounds: a table row every K rounds")
     p.add_argument("--update", choices=("simultaneous", "sequential"),
                    help="update order (default: the spec's, else simultaneous)")
     p.add_argument("--view", choices=("scalar", "matrix"), help="every weight one by one (default) or matrices")
     p.add_argument("--notation", choices=("seed", "batch"),
-                   help="matrix view: column vectors with W S×R (seed, default) or batch-first rows")
-    p.add_argument("--format", choices=("text", "markdown", "html"), default="text")
+                   help="with --view matrix: column vectors with W S×R (seed, default) or batch-first rows")
+    p.add_argument("--format", choices=("text", "markdown", "html"),
+                   help="text for the terminal (default), markdown (formulas as LaTeX between $$) or html (a "
+                        "page with MathML); with -o FILE, taken from FILE's suffix (.html/.htm, .md, .txt) "
+                        "unless given")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the terminal")
     p.add_argument("--plot", metavar="FILE", help="also draw the network with its numbers (PNG, SVG or PDF)")
+    p.add_argument("--overwrite", action="store_true", help="replace the -o or --plot FILE if it exists")
     add_common(p)
     p.set_defaults(func=run)
     return p
@@ -51,8 +69,8 @@ def run(args) -> int:
     from ..explain.seed import output_names, summary_sections, train
     from ..explain.record import Explanation
 
-    if args.rounds is not None and args.rounds < 1:
-        raise ConfigError(f"--rounds must be a positive integer; got {args.rounds}")
+    if args.rounds is not None and not 1 <= args.rounds <= MAX_ROUNDS:
+        raise ConfigError(f"--rounds must be a positive integer of at most {MAX_ROUNDS:,}; got {args.rounds:,}")
     if args.every is not None and args.every < 1:
         raise ConfigError(f"--every must be a positive integer; got {args.every}")
     if args.every is not None and args.rounds is None:
@@ -67,8 +85,11 @@ def run(args) -> int:
             raise ConfigError(f"{', '.join(fixed)}: 'conv' explains one fixed convolution step and takes none of "
                               "--rounds, --update, --view, --notation")
         from ..explain import explain_conv
+        fmt = _check_files(args)
         explanation = explain_conv()
     elif args.target == "seed":
+        _check_notation(args, None)
+        fmt = _check_files(args)
         order = args.update or "simultaneous"
         if args.rounds is not None:
             from ..explain.seed import seed_summary
@@ -78,6 +99,8 @@ def run(args) -> int:
     else:
         from ..explain.spec import load_spec
         spec = load_spec(args.target)
+        _check_notation(args, spec.view)
+        fmt = _check_files(args)
         order = args.update or spec.update
         if args.rounds is not None:
             run_ = train(spec.network, spec.X, spec.y, spec.learning_rate, args.rounds, order)
@@ -92,10 +115,11 @@ def run(args) -> int:
                                   title=spec.title)
     if args.plot:
         _plot(args)
-    text = explanation.render(args.format)
+    text = explanation.render(fmt)
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        from ..io import atomic_write
+
+        atomic_write(args.output, text)
         if not args.quiet:
             print(f"wrote {args.output}", file=sys.stderr)
     else:
@@ -103,13 +127,45 @@ def run(args) -> int:
     return 0
 
 
+def _check_notation(args, spec_view: str | None) -> None:
+    """``--notation`` writes the matrices of the matrix view: refuse it with the scalar view (it would be ignored)."""
+    from ..errors import ConfigError
+
+    view = args.view or spec_view or "scalar"
+    if args.notation is not None and args.rounds is None and view != "matrix":
+        raise ConfigError(f"--notation {args.notation} needs --view matrix (the {view} view writes every weight "
+                          "one by one and has no notation)")
+
+
+def _check_files(args) -> str:
+    """Refuse, before any work, an -o or --plot file that cannot or must not be written; the output format."""
+    from ..errors import ConfigError
+    from ._common import check_output
+
+    fmt = args.format
+    if args.output:
+        implied = _SUFFIX_FORMATS.get(os.path.splitext(args.output)[1].lower())
+        if fmt and implied and fmt != implied:
+            raise ConfigError(f"--format {fmt} does not match -o {args.output} (a {implied} file name); leave out "
+                              f"--format, or give a {_FORMAT_SUFFIX[fmt]} file")
+        fmt = fmt or implied
+        check_output(args.output, args.overwrite)
+    if args.plot:
+        if args.target == "conv":
+            raise ConfigError("--plot draws dense networks; 'conv' has no network diagram")
+        if args.output and os.path.abspath(args.plot) == os.path.abspath(args.output):
+            raise ConfigError(f"-o and --plot both name {args.plot}; give two files")
+        from ._plots import check_figure
+
+        check_figure(args.plot, args.overwrite, "--plot")
+    return fmt or "text"
+
+
 def _plot(args) -> None:
     """Draw the explained network (its first round) with every number on it."""
-    from ..errors import ConfigError
-    from ..plot import plot_network
+    from ..plot import plot_network, pyplot
+    from ._plots import save_figure
 
-    if args.target == "conv":
-        raise ConfigError("--plot draws dense networks; 'conv' has no network diagram")
     if args.target == "seed":
         from ..explain.seed import SEED_X, SEED_Y, seed_network
         net, X, y, lr = seed_network(), SEED_X, SEED_Y, 0.5
@@ -117,6 +173,8 @@ def _plot(args) -> None:
         from ..explain.spec import load_spec
         spec = load_spec(args.target)
         net, X, y, lr = spec.network, spec.X, spec.y, spec.learning_rate
-    plot_network(net, X, y, learning_rate=lr, path=args.plot)
+    fig = plot_network(net, X, y, learning_rate=lr)
+    save_figure(fig, args.plot)
+    pyplot().close(fig)
     if not args.quiet:
         print(f"wrote {args.plot}", file=sys.stderr)

@@ -3,6 +3,9 @@
     glassnet perceptron DATA.csv --target COL [--trace] [--epochs N] [--transfer hardlim|hardlims]
     glassnet perceptron --example and|or|xor|nand|nor [--trace] [--plot FILE.png|FILE.gif]
 
+``--plot`` draws the input vectors in the plane, so it needs two inputs; that, and the file,
+are checked before training.
+
 Not converging (XOR) is a result, not an error: the command prints why and exits 0.
 """
 
@@ -25,20 +28,27 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                     "e = t − a, W ← W + η e pᵀ, b ← b + η e, until an epoch has no error.",
         epilog="examples:\n  glassnet perceptron --example and --trace\n"
                "  glassnet perceptron --example xor\n"
-               "  glassnet perceptron iris.csv --target species --transfer hardlims --plot boundary.png",
+               "  glassnet perceptron --example or --transfer hardlims --plot boundary.png\n"
+               "  glassnet perceptron --example nand --plot training.gif\n"
+               "  glassnet perceptron iris.csv --target species --transfer hardlims --epochs 20\n\n"
+               "--plot draws the input vectors in the plane with each epoch's decision boundary, so it needs\n"
+               "two inputs: a logic gate, or a CSV file with two feature columns besides the label column.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("data", nargs="?", metavar="DATA.csv", help="a CSV file of numbers with a label column")
     p.add_argument("--target", metavar="COL", help="the label column (header name or 0-based index)")
     p.add_argument("--example", choices=_GATES, help="a two-input logic gate instead of a file")
     p.add_argument("--trace", action="store_true", help="print one row per presentation: p, n, a, e, ΔW, Δb, W, b")
-    p.add_argument("--format", choices=("text", "markdown", "html"), default="text", help="format of the trace")
+    p.add_argument("--format", choices=("text", "markdown", "html"), default="text",
+                   help="how --trace prints its table: text (default), markdown or html")
     p.add_argument("--epochs", type=int, default=100, metavar="N", help="the most epochs (default 100)")
     p.add_argument("--transfer", choices=("hardlim", "hardlims"), default="hardlim",
                    help="outputs 0/1 (hardlim, default) or −1/+1 (hardlims)")
     p.add_argument("--learning-rate", "--lr", dest="learning_rate", type=float, default=1.0, metavar="ETA",
                    help="η (default 1)")
-    p.add_argument("--mode", choices=("online", "batch"), default="online")
+    p.add_argument("--mode", choices=("online", "batch"), default="online",
+                   help="online (default): update W and b after each input vector; batch: add up the changes "
+                        "of a whole epoch and update once")
     p.add_argument("--normalized", action="store_true", help="learnpn: use p/√(1+‖p‖²) in ΔW")
     p.add_argument("--no-bias", action="store_true", help="no bias: n = W p")
     p.add_argument("--init", choices=("zeros", "random"), default="zeros", help="initial weights (default zeros)")
@@ -47,7 +57,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--coding", choices=("onehot", "binary"), default="onehot",
                    help="targets for more than two classes (default onehot: one neuron per class)")
     p.add_argument("--seed", type=int, default=None, help="seed for --init random and --shuffle")
-    p.add_argument("--plot", metavar="FILE", help="save the boundary after each epoch (.gif: an animation)")
+    p.add_argument("--plot", metavar="FILE", help="draw the inputs and the boundary after each epoch (2 inputs "
+                                                  "only; .png, .svg, .pdf, or .gif: an animation)")
+    p.add_argument("--overwrite", action="store_true", help="replace the --plot FILE if it exists")
     add_common(p)
     p.set_defaults(func=run)
     return p
@@ -69,6 +81,9 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--learning-rate must be a positive number; got {args.learning_rate:g}")
     if args.example and args.data:
         raise ConfigError("give either DATA.csv or --example, not both")
+    if args.shuffle and args.mode == "batch":       # said in options, not in the library's shuffle=True
+        raise ConfigError("--shuffle reorders the vectors of --mode online; --mode batch adds up a whole epoch, "
+                          "so the order does not matter: leave out --shuffle")
     if args.example:
         from ..datasets import logic_gate
 
@@ -83,9 +98,13 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("give DATA.csv --target COL, or --example and|or|xor|nand|nor")
 
     T, classes = encode_targets(y, args.transfer, args.coding)
-    if args.plot:                       # refuse an unwritable picture before any work is done
-        from ._common import check_output
-        check_output(args.plot, overwrite=True, option="--plot")
+    if args.plot:                       # refuse a picture that cannot be drawn or written before any work
+        from ._plots import check_figure
+
+        if X.shape[1] != 2:
+            raise ConfigError(f"--plot draws the inputs in the plane, so it needs 2 inputs; {source} has "
+                              f"R = {X.shape[1]} (use a CSV file with two feature columns, or --example)")
+        check_figure(args.plot, args.overwrite, "--plot")
     net = Perceptron(args.transfer, bias=not args.no_bias, init=args.init, seed=args.seed)
     report = net.train(X, T, epochs=args.epochs, learning_rate=args.learning_rate, mode=args.mode,
                        normalized=args.normalized, shuffle=args.shuffle, pocket=args.pocket, trace=args.trace)
@@ -122,16 +141,22 @@ def _matrix(a: np.ndarray) -> str:
 
 
 def _plot(path: str, X, T, report, names) -> None:
-    from ..errors import DataError
-    from ..plot.perceptron import animate_training, plot_training
+    """Draw the training (.gif: one frame per epoch) into ``path``, written whole or not at all."""
+    import os
+    import tempfile
 
-    if X.shape[1] != 2:
-        raise DataError(f"--plot draws 2-input data; this file has R = {X.shape[1]} inputs")
+    from ..io import atomic_write
+    from ..plot import pyplot
+    from ..plot.perceptron import animate_training, plot_training
+    from ._plots import save_figure
+
     if str(path).lower().endswith(".gif"):
-        animate_training(X, T, report.history, path, feature_names=names)
+        with tempfile.TemporaryDirectory() as folder:
+            frames = os.path.join(folder, "training.gif")
+            animate_training(X, T, report.history, frames, feature_names=names)
+            with open(frames, "rb") as fh:
+                atomic_write(path, fh.read())
         return
     fig = plot_training(X, T, report.history, feature_names=names)
-    fig.savefig(path, dpi=100, bbox_inches="tight")
-    from ..plot import pyplot
-
+    save_figure(fig, path, dpi=100)
     pyplot().close(fig)

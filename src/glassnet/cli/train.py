@@ -22,6 +22,7 @@ import argparse
 import hashlib
 import importlib.util
 import os
+import re
 import sys
 import time
 
@@ -46,11 +47,14 @@ EXAMPLES = """examples:
   glassnet train houses.csv --target price --task regress --standardize -o houses.safetensors
   glassnet train data.npz --features X --target y --early-stopping 10
   glassnet train train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz --epochs 5 --checkpoint-every 1
-  glassnet train --resume glassnet-digits.ckpt.safetensors
+  glassnet train --resume glassnet-digits.ckpt.safetensors --epochs 50
 
 Default output names (glassnet-digits.safetensors, glassnet-DATA.safetensors) never replace a
-file: the next free name (…-2.safetensors) is used. An explicit -o FILE that exists needs
---overwrite. Ctrl-C writes a checkpoint next to the output (exit 130); resume it with --resume."""
+file: the next free name (…-2.safetensors) is used, and a line on stderr says so. An explicit
+-o FILE that exists needs --overwrite, and so does its checkpoint (FILE.ckpt.safetensors).
+Ctrl-C writes a checkpoint next to the output (exit 130); resume it with --resume. A resumed
+run goes on writing its checkpoint; its model file takes the next free name if the run's one
+exists (a finished run trained further), unless -o FILE or --overwrite is given."""
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -136,16 +140,6 @@ def _settings(args, saved: dict | None) -> dict:
     return s
 
 
-def _paths(s: dict, data_name: str, overwrite: bool, explicit: bool) -> tuple[str, str]:
-    """The model file and the checkpoint next to it."""
-    output = s["output"] or f"glassnet-{data_name}.safetensors"
-    if not explicit and not overwrite:
-        output = C.fresh_name(output)
-    C.check_output(output, overwrite)
-    stem = output[:-len(".safetensors")] if output.endswith(".safetensors") else output
-    return output, stem + ".ckpt.safetensors"
-
-
 # ---------------------------------------------------------------- data
 
 
@@ -224,7 +218,7 @@ def run(args) -> int:
     start = 0
     if ckpt:
         start = _checkpoint.resume(ckpt, args.resume, net, opt, meta, s)
-    output, ckpt_path = _paths(s, name, args.overwrite, explicit=bool(s["output"]))
+    output, ckpt_path, passed_over = _checkpoint.paths(s["output"] or f"glassnet-{name}.safetensors", args)
     plots = _plots.paths(args.plots, meta, args.overwrite) if getattr(args, "plots", None) else {}
     s["output"] = output
     meta["settings"] = {k: v for k, v in s.items()}
@@ -250,8 +244,7 @@ def run(args) -> int:
             history = training.fit(net, Xtr, ytr, epochs=s["epochs"] - start, batch_size=s["batch_size"],
                                    optimizer=opt, validation_split=s["val_split"], callbacks=callbacks, verbose=0)
     except DivergenceError as exc:
-        kept = f"; the last checkpoint, {ckpt_path}, is intact" if os.path.exists(ckpt_path) else ""
-        raise DivergenceError(f"{exc} Nothing was saved to {output}{kept}.") from exc
+        raise DivergenceError(_diverged(exc, s, opt.lr, output, ckpt_path)) from exc
     seconds = time.perf_counter() - began
     if history.interrupted:
         state = runner.mark
@@ -266,6 +259,8 @@ def run(args) -> int:
     meta["train_seconds"] = round(seconds, 3)
     rows = _test(net, Xte, yte, meta, s)
     io.save(net, output, overwrite=args.overwrite, metadata=meta)
+    if passed_over:                                 # even with -q: it is where the model went
+        print(passed_over, file=sys.stderr)
     if plots:
         _plots.draw(plots, net, meta, Xtr, ytr, Xte, yte)
     if not args.quiet:
@@ -275,6 +270,18 @@ def run(args) -> int:
         for path in plots.values():
             print(f"plot: {path}")
     return 0
+
+
+def _diverged(exc: DivergenceError, s: dict, lr: float, output: str, ckpt_path: str) -> str:
+    """The divergence message in the command line's words: what to try are options of ``glassnet train``
+    (the library's message suggests Python arguments such as ``Adam(clip_norm=…)``)."""
+    found = re.match(r"(training diverged .*?: the loss became \S+?)\.(\s|$)", str(exc))
+    what = found.group(1) if found else str(exc).split(". ")[0].rstrip(".")
+    advice = f"Try a smaller learning rate, e.g. --lr {lr / 10:g} (it was {lr:g})"
+    if not s["standardize"]:
+        advice += ", or --standardize to scale the inputs"
+    kept = f"; the last checkpoint, {ckpt_path}, is intact" if os.path.exists(ckpt_path) else ""
+    return f"{what}. {advice}. Nothing was saved to {output}{kept}."
 
 
 def _fit_on_dask(scheduler: str, net, Xtr, ytr, s: dict, start: int, opt, callbacks):
