@@ -220,14 +220,36 @@ def test_a_pandas_index_column_is_not_a_feature(animals, tmp_path, capsys):
     assert cli(capsys, "predict", model, indexed)[1] == out
 
 
-def test_only_an_unnamed_column_of_row_numbers_is_an_index():
+def test_an_unnamed_column_of_whole_numbers_is_an_index():
     X = np.array([[3.0, 1.5], [0.0, 2.5], [7.0, 0.5]])
-    dropped = C.drop_pandas_index(C.Data(X, None, ["", "a"], None, "shuffled.csv"))     # df_test.to_csv()
-    assert dropped.feature_names == ["a"] and dropped.X.tolist() == [[1.5], [2.5], [0.5]]
-    for first, names in [([0.0, 0.0, 1.0], ["", "a"]), ([0.0, 1.5, 2.0], ["", "a"]), ([0.0, -1.0, 2.0], ["", "a"]),
-                         ([0.0, 1.0, 2.0], ["id", "a"])]:
+    for first in ([3.0, 0.0, 7.0], [0.0, 0.0, 1.0]):            # df_test.to_csv(); pd.concat([a, b]).to_csv()
+        data = C.Data(np.column_stack([first, X[:, 1]]), None, ["", "a"], None, "shuffled.csv")
+        dropped = C.drop_pandas_index(data)
+        assert dropped.feature_names == ["a"] and dropped.X.tolist() == [[1.5], [2.5], [0.5]]
+    for first, names in [([0.0, 1.5, 2.0], ["", "a"]), ([0.0, -1.0, 2.0], ["", "a"]), ([0.0, 1.0, 2.0], ["id", "a"])]:
         data = C.Data(np.column_stack([first, X[:, 1]]), None, names, None, "x.csv")
         assert C.drop_pandas_index(data) is data
+
+
+def test_a_concatenated_frames_index_is_dropped_and_keep_index_keeps_it(animals, tmp_path, capsys):
+    data, _ = animals
+    lines = data.read_text().splitlines()
+    halves = [f"{i % 30},{line}" for i, line in enumerate(lines[1:])]     # pd.concat([a, b]).to_csv(): 0..29 twice
+    indexed = write_csv(tmp_path / "concat.csv", "\n".join(["," + lines[0]] + halves) + "\n")
+    model = tmp_path / "concat.safetensors"
+    code, out, err = cli(capsys, "train", indexed, "--target", "animal", "--layers", "8", "--epochs", "2", "-q",
+                         "-o", model)
+    assert code == 0 and err.count("\n") == 1 and err.startswith("glassnet: note: ")
+    assert "repeated" in err and "pd.concat" in err and "--keep-index" in err
+    assert json.loads(cli(capsys, "info", model, "--json")[1])["training"]["feature_names"] == ["f0", "f1", "f2"]
+    kept = tmp_path / "kept.safetensors"
+    code, out, err = cli(capsys, "train", indexed, "--target", "animal", "--layers", "8", "--epochs", "2", "-q",
+                         "--keep-index", "-o", kept)
+    assert code == 0 and err == ""
+    training = json.loads(cli(capsys, "info", kept, "--json")[1])["training"]
+    assert training["feature_names"] == ["", "f0", "f1", "f2"] and training["settings"]["keep_index"] is True
+    code, out, err = cli(capsys, "predict", kept, indexed)       # the model takes its index column
+    assert code == 0 and err == "" and len(out.splitlines()) == 61
 
 
 def test_feature_names_that_differ_from_the_models_are_used_by_position_with_a_warning(animals, tmp_path, capsys):
@@ -279,6 +301,100 @@ def test_a_network_spec_is_not_data(tmp_path, capsys, name, text, kind):
     line = one_error_line(*cli(capsys, "train", path, "--target", "x"), f"{name} is a {kind} file, not data",
                           "a CSV file", "an .npz archive", "IDX files", "glassnet explain")
     assert "fields" not in line
+
+
+def test_a_file_with_some_but_not_all_of_the_models_columns_is_refused_naming_them(animals, tmp_path, capsys):
+    data, model = animals
+    table = read_rows(data.read_text())
+    rows = [[r[2], r[1], r[0], r[3]] for r in table]                 # f2, f1, g0 (renamed), animal
+    rows[0][2] = "g0"
+    partial = write_csv(tmp_path / "partial.csv", "\n".join(",".join(r) for r in rows) + "\n")
+    for command in ("evaluate", "predict"):
+        one_error_line(*cli(capsys, command, model, partial), "partial.csv: has no column f0, which the model takes",
+                       "f2, f1, g0")
+
+
+def test_a_header_named_x0_x1_is_a_header(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    y = (X[:, 0] > 0).astype(int)
+    lines = [",".join([*(f"{v:.6f}" for v in x), str(t)]) for x, t in zip(X, y)]
+    data = write_csv(tmp_path / "x.csv", "\n".join(["x0,x1,x2,y"] + lines) + "\n")
+    swapped = write_csv(tmp_path / "swapped.csv", "\n".join(["x2,x1,x0,y"] + [
+        ",".join([*line.split(",")[2::-1], line.split(",")[3]]) for line in lines]) + "\n")
+    model = tmp_path / "x.safetensors"
+    assert cli(capsys, "train", data, "--target", "y", "--layers", "8", "--epochs", "20", "-q", "-o", model)[0] == 0
+    training = json.loads(cli(capsys, "info", model, "--json")[1])["training"]
+    code, expected, err = cli(capsys, "predict", model, data)
+    code, out, err = cli(capsys, "predict", model, swapped)
+    assert code == 0 and err == "" and out == expected                # by name, and no warning
+    assert training["header"] is True and training["feature_names"] == ["x0", "x1", "x2"]
+
+    legacy = tmp_path / "legacy.safetensors"                       # a model file from before "header" was recorded
+    del training["header"]
+    io.save(io.load(model), legacy, metadata=training)
+    code, out, err = cli(capsys, "predict", legacy, swapped)
+    assert code == 0 and out != expected and "glassnet: warning: " in err and "by position" in err
+
+
+def test_a_headerless_file_whose_target_is_the_first_column(tmp_path, capsys):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(80, 3))
+    y = X @ [2.0, -1.0, 0.5] + 10
+    full = write_csv(tmp_path / "h.csv", "".join(f"{t:.6f},{a:.6f},{b:.6f},{c:.6f}\n" for t, (a, b, c) in zip(y, X)))
+    feats = write_csv(tmp_path / "feats.csv", "".join(f"{a:.6f},{b:.6f},{c:.6f}\n" for a, b, c in X))
+    model = tmp_path / "hf.safetensors"
+    assert cli(capsys, "train", full, "--target", "0", "--task", "regress", "--layers", "none", "--epochs", "5",
+               "-q", "-o", model)[0] == 0
+    training = json.loads(cli(capsys, "info", model, "--json")[1])["training"]
+    assert training["target"] == "x0" and training["feature_names"] == ["x1", "x2", "x3"]
+    code, expected, err = cli(capsys, "predict", model, full)       # the target column is read and dropped
+    assert code == 0 and err == "" and len(expected.splitlines()) == 81
+    code, out, err = cli(capsys, "predict", model, feats)          # the features alone
+    assert code == 0 and err == "" and out == expected
+    assert cli(capsys, "evaluate", model, full)[0] == 0
+    one_error_line(*cli(capsys, "evaluate", model, feats), "feats.csv", "no header row", "'x0'", "--target COL")
+    assert training["header"] is False
+
+
+def test_an_all_numeric_header_that_is_the_models_is_a_header(tmp_path, capsys):
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 1] > 0).astype(int)                                     # numbers under "y": a header
+    body = [",".join(f"{v:.6f}" for v in x) for x in X]
+    data = write_csv(tmp_path / "train.csv", "\n".join(["0,1,2,y"] + [f"{b},{t}" for b, t in zip(body, y)]) + "\n")
+    model = tmp_path / "num.safetensors"
+    assert cli(capsys, "train", data, "--target", "y", "--layers", "8", "--epochs", "2", "-q", "-o", model)[0] == 0
+    code, expected, err = cli(capsys, "predict", model, data)
+    expected = expected.splitlines()
+    plain = write_csv(tmp_path / "plain.csv", "\n".join(["0,1,2"] + body[:5]) + "\n")          # to_csv(index=False)
+    indexed = write_csv(tmp_path / "indexed.csv", "\n".join([",0,1,2"] + [f"{i},{b}" for i, b in enumerate(body[:5])])
+                        + "\n")                                                                # to_csv()
+    for path in (plain, indexed):
+        code, out, err = cli(capsys, "predict", model, path)
+        assert code == 0 and out.splitlines() == expected[:6], err
+        assert "no header" not in err and "warning" not in err
+
+
+def test_a_damaged_model_file_named_like_idx_data_is_reported_as_damaged(animals, tmp_path, capsys):
+    data, model = animals
+    damaged = tmp_path / "glassnet-train-images-idx3-ubyte.safetensors"     # train's default name for MNIST
+    damaged.write_bytes(model.read_bytes()[:300])
+    line = one_error_line(*cli(capsys, "predict", damaged, data), "glassnet-train-images-idx3-ubyte.safetensors",
+                          "truncated")
+    assert "IDX" not in line and "MODEL comes first" not in line
+
+
+def test_evaluate_refuses_one_hot_labels_with_a_hint(tmp_path, capsys):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(90, 2))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0)
+    np.savez(tmp_path / "d.npz", X=X, y=y)
+    np.savez(tmp_path / "onehot.npz", X=X, y=np.eye(3)[y])
+    model = tmp_path / "d.safetensors"
+    assert cli(capsys, "train", tmp_path / "d.npz", "--layers", "4", "--epochs", "1", "-q", "-o", model)[0] == 0
+    one_error_line(*cli(capsys, "evaluate", model, tmp_path / "onehot.npz"), "onehot.npz", "shape (90, 3)",
+                   "y.argmax(axis=1)")
 
 
 # ---------------------------------------------------------------- info

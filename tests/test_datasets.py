@@ -369,6 +369,21 @@ def test_csv_column_names_are_the_names_read_csv_gives(tmp_path, text, expected)
         assert datasets.read_csv(path, target=-1)[2] == expected[:-1]
 
 
+@pytest.mark.parametrize("text, first, header", [
+    ("x0,x1,y\n1,2,0\n", ["x0", "x1", "y"], True),               # a real header, though named like read_csv's
+    ("0,1,2\n5.1,3.5,1.4\n", ["0", "1", "2"], False),            # pandas' unnamed columns look like data
+    (",0,1\n0,5.1,3.5\n", ["", "0", "1"], False),
+    ("\ufeff a , b\n1,2\n", ["a", "b"], True),
+    ("", [], False),
+])
+def test_csv_first_row_and_whether_it_is_a_header(tmp_path, text, first, header):
+    path = _csv(tmp_path, text)
+    assert datasets.files.csv_first_row(path) == (first, header)
+    if first:                                        # the names read_csv gives, with the header forced or refused
+        assert datasets.files.csv_column_names(path, header=True) == first
+        assert datasets.files.csv_column_names(path, header=False) == datasets.files.headerless_names(len(first))
+
+
 def test_csv_column_names_reads_only_the_start_of_big_or_compressed_files(tmp_path):
     rows = "\n".join(f"{i},{i * 0.5},{i % 3}" for i in range(120_000))      # about 2 MB
     (tmp_path / "big.csv").write_text("id,value,label\n" + rows + "\n")

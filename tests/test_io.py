@@ -444,21 +444,22 @@ def test_looks_like_safetensors_reads_only_the_start(saved, tmp_path):
     ({"task": "regress", "standardize": {"mean": [0.0, 1.0], "std": [1.0, 2.0]},
       "target_scale": {"mean": [3.0, 0.0], "std": [2.0, 1.0]}}, ["standardised inputs and scaled targets"]),
 ])
-def test_load_warns_once_when_the_file_records_scaling_it_does_not_apply(tmp_path, training, words):
+def test_load_warns_when_the_file_records_scaling_it_does_not_apply(tmp_path, training, words):
+    from glassnet import trained
+
     path = tmp_path / "scaled.safetensors"
     gio.save(small_net(), path, metadata=training)
     with pytest.warns(UserWarning) as caught:
         gio.load(path)
     assert len(caught) == 1                                   # one warning, whatever the file records
-    with warnings.catch_warnings(record=True) as shown:
-        warnings.simplefilter("default")                      # Python's own rule: once per call site
-        for _ in range(3):
-            gio.load(path)
-    assert len(shown) == 1
     message = str(caught[0].message)
     assert caught[0].filename == __file__                    # points at the caller's line
     for word in [str(path), f"glassnet.trained.load({str(path)!r})", *words]:
         assert word in message, message
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                        # the advice it gives works, and quietly
+        model = trained.load(path)
+    np.testing.assert_array_equal(model.network.get_params()["W1"], small_net().get_params()["W1"])
 
 
 def test_load_is_quiet_without_scaling(tmp_path, recwarn):
@@ -466,6 +467,15 @@ def test_load_is_quiet_without_scaling(tmp_path, recwarn):
                                                       "target_scale": None}), ("notes", {"lr": 0.1})]:
         gio.save(small_net(), tmp_path / f"{name}.safetensors", metadata=metadata)
         gio.load(tmp_path / f"{name}.safetensors")
+    assert not recwarn.list
+
+
+@pytest.mark.parametrize("metadata", [{"standardize": True}, {"standardize": "yes", "target_scale": [1.0, 2.0]},
+                                      {"standardize": {"mean": [0.0, 1.0]}}])
+def test_load_is_quiet_about_entries_that_are_not_glassnet_trains_scaling(tmp_path, recwarn, metadata):
+    path = tmp_path / "notes.safetensors"
+    gio.save(small_net(), path, metadata=metadata)             # the user's own notes, saved with the network
+    gio.load(path)
     assert not recwarn.list
 
 

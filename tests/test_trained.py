@@ -172,6 +172,7 @@ def test_a_network_saved_without_training_metadata(tmp_path, recwarn):
     ({"task": "cluster"}, "task 'cluster'"),
     ({"task": "classify", "classes": ["a", "b"]}, "2 classes do not fit"),
     ({"task": "classify", "classes": ["a", "b", "c"], "feature_names": ["x"]}, "feature_names"),
+    ({"task": "classify", "classes": ["a", "b", "c"], "feature_names": ["x", "y"], "header": "yes"}, "header must"),
     ({"task": "regress", "standardize": {"mean": [0.0]}}, "standardize must be"),
     ({"task": "regress", "standardize": {"mean": [0.0, 1.0], "std": [1.0, 0.0]}}, "positive standard deviations"),
 ])
@@ -195,3 +196,88 @@ def test_what_is_not_a_trained_model(tmp_path):
 def test_the_docstring_examples_run():
     failures, tried = doctest.testmod(trained, optionflags=doctest.ELLIPSIS)
     assert tried >= 4 and failures == 0
+
+
+# ---------------------------------------------------------------- an oracle that does not share the code
+
+
+def by_hand(path, X):
+    """Predictions worked out from the model file's own record, without glassnet.trained: standardise
+    with the stored mean and std, run the bare network, then argmax → class names (a classifier) or
+    ``out * std + mean`` (a regressor)."""
+    record = io.info(path)["training"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")              # io.load's "use glassnet.trained" advice
+        net = io.load(path)
+    scale = record["standardize"]
+    inputs = (np.asarray(X, dtype=float) - np.array(scale["mean"])) / np.array(scale["std"])
+    out = net.predict(inputs)
+    if record["task"] == "classify":
+        return np.array(record["classes"])[out.argmax(axis=1)], out
+    target = record["target_scale"]
+    return (out * np.array(target["std"]) + np.array(target["mean"]))[:, 0], None
+
+
+def test_a_classifier_predicts_what_its_record_says_by_hand(iris, capsys):
+    data, path, frame = iris
+    X = frame[FEATURES].to_numpy()
+    labels, proba = by_hand(path, X)
+    model = trained.load(path)
+    assert model.predict(X).tolist() == labels.tolist()
+    np.testing.assert_allclose(model.predict_proba(X), proba, rtol=1e-12)
+    _, rows = predicted(cli(capsys, "predict", path, data))
+    assert [r[0] for r in rows] == labels.tolist()
+
+
+def test_a_regressor_predicts_what_its_record_says_by_hand(houses, capsys):
+    data, path, frame = houses
+    X = frame[["area", "rooms", "age"]].to_numpy()
+    values, _ = by_hand(path, X)
+    assert abs(values.mean() - frame["price"].mean()) < 100             # the oracle itself is in dollars
+    np.testing.assert_allclose(trained.load(path).predict(X), values, rtol=1e-12)
+    _, rows = predicted(cli(capsys, "predict", path, data))
+    np.testing.assert_allclose([float(r[0]) for r in rows], values, rtol=1e-12)
+
+
+# ---------------------------------------------------------------- some names, other names, no names
+
+
+def test_a_frame_that_lacks_some_of_the_models_columns_is_refused_naming_them(iris):
+    _, path, frame = iris
+    model = trained.load(path)
+    partial = frame[["petal_width", "petal_length", "sepal_width", "sepal_length", "species"]].rename(
+        columns={"sepal_length": "sepal_len"})
+    with pytest.raises(DataError, match=r"X: has no column sepal_length, which the model takes") as info:
+        model.predict(partial)
+    assert "sepal_len" in str(info.value)                          # the columns it has, to compare
+    with pytest.raises(DataError, match=r"has no columns petal_length, petal_width,"):
+        model.predict(frame[["sepal_length", "sepal_width", "species", "species"]])
+
+
+def test_columns_named_x0_x1_in_a_header_are_matched_by_name(tmp_path, recwarn):
+    net = Network([Dense(2)], loss="mse", input_shape=3, seed=0)
+    X = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 7.0]])
+    names = ["x0", "x1", "x2"]
+    model = trained.TrainedModel(net, {"task": "regress", "feature_names": names, "header": True})
+    reordered = pd.DataFrame(X, columns=names)[["x2", "x1", "x0"]]
+    np.testing.assert_array_equal(model.predict(reordered), net.predict(X))
+    assert not recwarn.list
+    for record in ({"header": False}, {}):                         # no header, or a file from before it was recorded
+        positional = trained.TrainedModel(net, {"task": "regress", "feature_names": names, **record})
+        np.testing.assert_array_equal(positional.predict(reordered), net.predict(X[:, ::-1]))
+
+
+def test_an_empty_feature_name_is_shown_quoted():
+    net = Network([Dense(2)], loss="mse", input_shape=3, seed=0)
+    model = trained.TrainedModel(net, {"task": "regress", "feature_names": ["", "a", "b"]})
+    with pytest.raises(DataError, match=r"the model takes 3 \('', a, b\)"):
+        model.predict(np.ones((1, 2)))
+
+
+def test_one_hot_labels_are_refused_with_a_hint(iris):
+    _, path, frame = iris
+    model = trained.load(path)
+    one_hot = np.eye(3)[[0, 2, 1]]
+    with pytest.raises(DataError, match=r"y: .*shape \(3, 3\).*one label per sample.*y\.argmax\(axis=1\)"):
+        model.network_target(one_hot)
+    assert model.network_target(np.array([["virginica"], ["setosa"]])).tolist() == [2, 0]    # (n, 1) is fine

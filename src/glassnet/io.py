@@ -369,19 +369,26 @@ def load(path) -> Network:
     Warns
     -----
     UserWarning
-        When the file's training metadata records input standardisation or target scaling,
-        which the returned network does not apply (Python shows it once per file and caller).
+        When the file's training metadata records input standardisation or target scaling as
+        ``glassnet train`` does (``{"mean": [...], "std": [...]}``), which the returned network
+        does not apply (Python shows it once per file and caller).
     """
     net, _, parsed, _, _ = _read(path, "model")
     training = parsed.get("training")
     scaled = [what for key, what in (("standardize", "standardised inputs"), ("target_scale", "scaled targets"))
-              if isinstance(training, dict) and training.get(key)]
+              if isinstance(training, dict) and _is_scaling(training.get(key))]
     if scaled:
         warnings.warn(f"{os.fspath(path)} was trained on {' and '.join(scaled)}; the network glassnet.io.load "
                       "returns does not apply that scaling, so its predictions on raw data are wrong. Use "
                       f"glassnet.trained.load({os.fspath(path)!r}) to predict in the data's own units",
                       UserWarning, stacklevel=2)
     return net
+
+
+def _is_scaling(entry) -> bool:
+    """Whether a training-metadata entry is a standardisation as ``glassnet train`` records it,
+    ``{"mean": [...], "std": [...]}`` (not some other note saved under the same key)."""
+    return isinstance(entry, dict) and isinstance(entry.get("mean"), list) and isinstance(entry.get("std"), list)
 
 
 def info(path) -> dict:

@@ -21,6 +21,7 @@ import warnings
 
 import numpy as np
 
+from .datasets.files import headerless_names
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError
 from .network import Network
 from .validation import as_float_array
@@ -28,13 +29,9 @@ from .validation import as_float_array
 __all__ = ["TrainedModel", "load"]
 
 
-def _unnamed(names: list[str]) -> bool:
-    """Whether ``names`` are the "x0", "x1", ... :func:`glassnet.datasets.read_csv` gives a file without a header."""
-    return names == [f"x{j}" for j in range(len(names))]
-
-
 def _listed(names: list, limit: int = 8) -> str:
-    shown = ", ".join(map(str, names[:limit]))
+    """``names`` for a message: "a, b, c", an empty name as '', a long list cut short."""
+    shown = ", ".join("''" if name == "" else str(name) for name in names[:limit])
     return shown + (f", … ({len(names)} in all)" if len(names) > limit else "")
 
 
@@ -52,7 +49,7 @@ class TrainedModel:
     training : dict, optional
         The training metadata ``glassnet train`` stores in the model file
         (``glassnet.io.info(path)["training"]``): ``task``, ``classes``, ``feature_names``,
-        ``target``, ``standardize`` and ``target_scale`` are used. Without ``task`` (a network
+        ``header``, ``target``, ``standardize`` and ``target_scale`` are used. Without ``task`` (a network
         saved with :func:`glassnet.io.save`), the top layer decides: softmax, or one sigmoid unit,
         classifies into the classes 0..K-1; anything else regresses; inputs are used as given.
     path : str or os.PathLike, optional
@@ -67,6 +64,11 @@ class TrainedModel:
         The class labels, in the order of ``predict_proba``'s columns (classifiers).
     features : list of str or None
         The feature columns the model was trained on, in order (None when they had no names).
+    named : bool
+        Whether :attr:`features` are real column names (a header's), so that data are matched to
+        them by name; False for the "x0", "x1", ... of a file without a header, which only say
+        where each column was. Files written before ``header`` was recorded: names other than
+        "x0", "x1", ... are taken as real.
     target : str or None
         The column (or ``.npz`` array) the model was trained to predict.
     training : dict
@@ -110,6 +112,13 @@ class TrainedModel:
         self.features = t.get("feature_names") or None
         if self.features is not None and (not isinstance(self.features, list) or len(self.features) != flat_in):
             raise self._bad(f"its feature_names do not name the network's {network.input_shape} inputs")
+        header = t.get("header")
+        if header is None:                      # a file from before glassnet train recorded it
+            header = self.features != headerless_names(len(self.features or []))
+        elif not isinstance(header, bool):
+            raise self._bad(f"its header must be true or false (whether the training file had a header row); "
+                            f"got {header!r}")
+        self.named = bool(self.features) and bool(header)
         self.target = t.get("target")
         self._input_scale = self._scale("standardize", flat_in)
         self._target_scale = self._scale("target_scale", n_out) if self.task == "regress" else None
@@ -142,21 +151,26 @@ class TrainedModel:
     def network_input(self, X, columns=None, source: str = "X") -> np.ndarray:
         """``X`` as the network takes it: its columns in the model's order, standardised as in training.
 
+        Columns are matched as scikit-learn matches them. When the model knows its features by name
+        (:attr:`named`) and ``X`` has names too, they decide: ``X`` may hold its columns in any order,
+        and other columns (the target, say) besides; if it has some of the model's names but not
+        all, that is a :class:`~glassnet.errors.DataError` naming the missing ones. Columns are
+        taken by position when ``X`` has no names (a plain array), or none of the model's (with a
+        ``UserWarning``), or the model has none.
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), or a pandas DataFrame
         columns : list of str, optional
-            The names of ``X``'s columns (a DataFrame's own string names are used when not given). When the
-            model knows its feature names and every one is among ``columns``, the columns are
-            picked and ordered by name; when the names differ, they are taken by position
-            and a ``UserWarning`` says so (as scikit-learn does).
+            The names of ``X``'s columns (a DataFrame's own string names are used when not given).
         source : str, default "X"
             What to call ``X`` in warnings and errors (the command line gives the file's name).
 
         Raises
         ------
         DataError
-            ``X`` is not numeric, finite and 2-D, or has another number of columns than the model takes.
+            ``X`` lacks some of the model's columns, is not numeric, finite and 2-D, or has another
+            number of columns than the model takes.
         """
         return self._prepare(X, columns, source)
 
@@ -166,10 +180,16 @@ class TrainedModel:
             columns = list(X.columns)                       # a DataFrame's names (as scikit-learn, only strings)
         if columns is not None:
             columns = [str(c) for c in columns]
-            picked = self._by_name(columns)
-            if picked is not None:
+        if columns is not None and self.named:
+            missing = [name for name in self.features if name not in columns]
+            if not missing:
+                picked = [columns.index(name) for name in self.features]
                 X = X.iloc[:, picked] if hasattr(X, "iloc") else np.asarray(X)[:, picked]
-                columns = [columns[j] for j in picked]
+                columns = list(self.features)
+            elif len(missing) < len(self.features):
+                raise DataError(f"{source}: has no column{'s' if len(missing) > 1 else ''} {_listed(missing)}, "
+                                f"which the model takes (its columns are matched by name; it has "
+                                f"{_listed(columns)}); add or rename {'them' if len(missing) > 1 else 'it'}")
         X = as_float_array(X, source)
         shape = self.network.input_shape
         if len(shape) == 1 and X.ndim == 2 and X.shape[1] != shape[0]:
@@ -182,18 +202,8 @@ class TrainedModel:
             X = (X - mean) / std
         return X
 
-    def _by_name(self, columns: list[str]) -> list[int] | None:
-        """The positions of the model's features among ``columns``, when all are there by name."""
-        wanted = self.features
-        if not wanted or columns == wanted or _unnamed(wanted) or not set(wanted) <= set(columns):
-            return None
-        return [columns.index(name) for name in wanted]
-
     def _positional(self, columns: list[str], source: str) -> str:
-        if _unnamed(columns):
-            return (f"{source} has no header row, so its columns are taken by position as the model's features "
-                    f"{_listed(self.features)}")
-        if _unnamed(self.features):
+        if not self.named:
             return (f"{source}: the model was trained on columns without names; the columns {_listed(columns)} "
                     "are taken by position")
         return (f"{source}: the feature columns {_listed(columns)} are not the model's {_listed(self.features)}; "
@@ -205,10 +215,15 @@ class TrainedModel:
         Raises
         ------
         DataError
-            A label that is not among the model's classes, or another number of target columns.
+            A label that is not among the model's classes, labels that are not one per sample (one-hot
+            rows, say), or another number of target columns.
         """
         if self.task == "classify":
-            y = np.asarray(y).reshape(-1)
+            y = np.asarray(y)
+            if y.ndim != 1 and not (y.ndim == 2 and y.shape[1] == 1):
+                raise DataError(f"{source}: the labels have shape {y.shape}; a classifier needs one label per "
+                                "sample, shape (n,) — for one-hot labels, give y.argmax(axis=1)")
+            y = y.reshape(-1)
             index = {c: i for i, c in enumerate(self.classes)}
             unknown = sorted({str(v) for v in y.tolist() if v not in index})
             if unknown:
@@ -217,6 +232,9 @@ class TrainedModel:
             codes = np.array([index[v] for v in y.tolist()], dtype=np.int64)
             return codes.astype(np.float64) if self.network.output_shape == (1,) else codes
         y = as_float_array(y, source, min_ndim=1)
+        if y.ndim > 2:
+            raise DataError(f"{source}: the target has shape {y.shape}; a regressor needs one value, or one row "
+                            "of values, per sample: shape (n,) or (n, outputs)")
         y = y.reshape(len(y), -1)
         k = int(np.prod(self.network.output_shape))
         if y.shape[1] != k:

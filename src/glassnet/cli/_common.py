@@ -18,6 +18,7 @@ The Markdown reference of every subcommand (``docs/cli.md``) is rendered by :mod
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gzip
 import os
 import sys
@@ -28,7 +29,7 @@ import numpy as np
 
 from .. import datasets
 from .._safetensors import looks_like_safetensors, sniff_data
-from ..datasets.files import csv_column_names
+from ..datasets.files import csv_first_row, headerless_names
 from ..errors import ConfigError, DataError, ModelFileError
 from ..validation import check_finite
 
@@ -40,13 +41,19 @@ MAX_AUTO_CLASSES = 20
 
 @dataclass
 class Data:
-    """Features ``X`` (2-D float64), targets ``y`` (or None) and where they came from."""
+    """Features ``X`` (2-D float64), targets ``y`` (or None) and where they came from.
+
+    ``header`` says whether a CSV file's first row named its columns (None for .npz and IDX files):
+    without one, ``feature_names`` are :func:`glassnet.datasets.read_csv`'s "x0", "x1", ..., which
+    only say where each column was.
+    """
 
     X: np.ndarray
     y: np.ndarray | None
     feature_names: list[str] | None
     target: str | None
     source: str
+    header: bool | None = None
 
 
 def data_kind(path: str) -> str:
@@ -95,7 +102,42 @@ def _check_X(X: np.ndarray, path: str, key: str = "X") -> np.ndarray:
 
 #: what DATA may be, for the messages that refuse something else
 DATA_FORMATS = "a CSV file (with --target COL), an .npz archive, or IDX files (images and labels)"
-_SPEC_FORMATS = {".json": "JSON", ".toml": "TOML", ".yaml": "YAML", ".yml": "YAML"}
+_SPECS = {".json": "a JSON file", ".toml": "a TOML file", ".yaml": "a YAML file", ".yml": "a YAML file"}
+_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".npz", ".gz")
+_DATA_WORDS = {"npz": "an .npz archive of data", "idx": "an IDX data file", "csv": "a CSV file"}
+
+
+def what_file(path: str) -> str | None:
+    """What the file at ``path`` plainly is, in words — the one guess behind the messages that refuse
+    a file given in the wrong place (DATA that is a model or a spec, MODEL that is data):
+
+    * "a model file": it starts as a safetensors file does (a header length that fits, then ``{``);
+    * "a JSON file", "a TOML file", "a YAML file" (network specs): by the name's suffix, or a first
+      ``{`` or ``[`` in a file whose name has no data suffix;
+    * data: what the first 8 bytes say (:func:`glassnet._safetensors.sniff_data`: text, IDX, gzip),
+      else what the name says (:func:`data_kind`) — never for a name ending in ``.safetensors``:
+      that is a damaged model file (``glassnet train`` names MNIST's model
+      ``glassnet-train-images-idx3-ubyte.safetensors``), which the model reader describes;
+    * None: the file cannot be read, or nothing about it is plain.
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64)
+    except OSError:
+        return None
+    if looks_like_safetensors(path):
+        return "a model file"
+    name = os.path.basename(str(path)).lower()
+    suffix = os.path.splitext(name)[1]
+    if suffix in _SPECS:
+        return _SPECS[suffix]
+    if suffix not in _DATA_SUFFIXES and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        return "a JSON file"
+    sniffed = sniff_data(head[:8])
+    if sniffed or name.endswith(".safetensors"):
+        return sniffed
+    kind = data_kind(path)
+    return _DATA_WORDS[kind] if kind != "csv" or suffix in (".csv", ".tsv", ".txt") else None
 
 
 def check_data_file(path: str) -> None:
@@ -105,28 +147,25 @@ def check_data_file(path: str) -> None:
         raise DataError(f"{path} is a folder; DATA must be a file (CSV, .npz or IDX)")
     if not os.path.exists(path):
         raise DataError(f"{path}: no such file")
-    suffix = os.path.splitext(str(path).lower())[1]
-    spec = _SPEC_FORMATS.get(suffix)
-    if spec is None and suffix not in (".csv", ".tsv", ".txt", ".npz", ".gz"):
-        with contextlib.suppress(OSError):
-            with open(path, "rb") as fh:
-                spec = "JSON" if fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[") else None
-    if spec:
-        raise DataError(f"{path} is a {spec} file, not data: DATA may be {DATA_FORMATS}; "
+    kind = what_file(path)
+    if kind in _SPECS.values():
+        raise DataError(f"{path} is {kind}, not data: DATA may be {DATA_FORMATS}; "
                         f"a network spec (.json or .toml) goes to glassnet explain ('glassnet explain {path}')")
-    if looks_like_safetensors(path):
+    if kind == "a model file":
         raise DataError(f"{path} is a model file, not data: DATA may be {DATA_FORMATS} "
                         "(glassnet predict and evaluate take MODEL first, then DATA)")
 
 
 def load_data(paths: list[str], *, target: str | None, labels: str | None = None, features: str = "X",
-              delimiter: str = ",", need_target: bool = True, keep_index: bool = False) -> Data:
+              delimiter: str = ",", need_target: bool = True, keep_index: bool = False,
+              header: bool | str = "infer") -> Data:
     """Read DATA as given on the command line: one CSV/npz/IDX file, or an IDX images file and its labels.
 
-    A CSV file's target is recorded by the name :func:`glassnet.datasets.read_csv` gives its column
-    (``x4`` in a file without a header, never a cell of its first row), so that the same name finds it
-    again. A pandas index column is left out of the features (see :func:`drop_pandas_index`) unless
-    ``keep_index``.
+    A CSV file's first row is its header when it looks like one (``header="infer"``, as
+    :func:`glassnet.datasets.read_csv` decides), or as ``header`` says; :attr:`Data.header` records
+    which. Its target is recorded by the name ``read_csv`` gives its column (``x4`` in a file without
+    a header, never a cell of its first row), so that the same name finds it again. A pandas index
+    column is left out of the features (see :func:`drop_pandas_index`) unless ``keep_index``.
     """
     if len(paths) > 2 or (len(paths) == 2 and labels):
         raise ConfigError(f"DATA takes one file, or an IDX images file and its labels file; got {len(paths)} "
@@ -147,7 +186,9 @@ def load_data(paths: list[str], *, target: str | None, labels: str | None = None
         key = target or ("y" if need_target else None)
         X, y = datasets.load_npz(path, features, key)
         return Data(_check_X(X, path, features), _check_y(y, path, key), None, key, path)
-    columns = csv_column_names(path, delimiter)
+    first, inferred = csv_first_row(path, delimiter)
+    header = inferred if header == "infer" else bool(header)
+    columns = first if header else headerless_names(len(first))
     if need_target and target is None:
         raise ConfigError(f"{path}: give --target COLUMN, the column to predict (columns: "
                           f"{', '.join(columns) or 'none found'})")
@@ -155,39 +196,50 @@ def load_data(paths: list[str], *, target: str | None, labels: str | None = None
     if target is not None and target.lstrip("-").isdigit() and target not in columns:
         col = int(target)                             # a column index, when no column has that name
     try:
-        X, y, names = datasets.read_csv(path, target=col, delimiter=delimiter)
+        X, y, names = datasets.read_csv(path, target=col, delimiter=delimiter, header=header)
     except DataError as exc:                          # say it in the command line's words
         raise DataError(str(exc).replace("pass target=", "pass --target COL")) from None
     if isinstance(col, int) and y is not None:
         col = columns[col] if -len(columns) <= col < len(columns) else target
-    data = Data(X, y, names, col if y is not None else None, path)
+    data = Data(X, y, names, col if y is not None else None, path, header)
     if not keep_index and columns[:1] == [""] and data.target != "":
         data = drop_pandas_index(data)
     return data
 
 
-def drop_pandas_index(data: Data) -> Data:
+#: what the note on a left-out index column advises when training
+INDEX_ADVICE = "write the file with index=False to leave it out, or pass --keep-index if it is a measurement"
+
+
+def drop_pandas_index(data: Data, advice: str = INDEX_ADVICE) -> Data:
     """``data`` without its first feature column when that column is a pandas index, with a note on stderr.
 
-    ``DataFrame.to_csv(path)`` writes the index as a first column whose header cell is empty; for
-    a fresh DataFrame it holds 0..n-1, and after shuffling or a train/test split other distinct
-    whole numbers. Row numbers are never a measurement, and training on them silently gives a
-    model that depends on the row order, so such a column (no name, distinct whole numbers) is
-    left out — as ``pd.read_csv(path, index_col=0)`` would read it — rather than refused: the
-    file is what pandas users write by default, and one line on stderr says what happened and
-    how to avoid it (``index=False``). A first column that has a name, or other values, stays a feature.
+    ``DataFrame.to_csv(path)`` writes the index as a first column whose header cell is empty. It
+    holds 0..n-1 for a fresh DataFrame, other distinct whole numbers after shuffling or a
+    train/test split, and whole numbers that repeat after ``pd.concat([a, b])`` (each part keeps
+    its own 0, 1, ...). Row numbers are never a measurement, and training on them silently gives a
+    model that depends on the row order, so such a column — no name, whole numbers ≥ 0, repeated
+    or not — is left out, as ``pd.read_csv(path, index_col=0)`` would read it, rather than refused:
+    the file is what pandas users write by default. One line on stderr says what happened and,
+    in ``advice``, what to do: ``index=False`` when writing, or ``glassnet train --keep-index`` for
+    a real measurement that has no name and happens to hold such numbers. A first column that
+    has a name, or holds other values, stays a feature.
     """
     X, names = data.X, data.feature_names
     if not names or names[0] != "" or X.shape[1] < 2:
         return data
     first = X[:, 0]
-    if not (np.all(first == np.round(first)) and np.all(first >= 0) and np.unique(first).size == first.size):
+    if not (np.all(first == np.round(first)) and np.all(first >= 0)):
         return data
-    rows = "0.." + str(len(first) - 1) if np.array_equal(first, np.arange(len(first))) else "distinct whole numbers"
+    if np.array_equal(first, np.arange(len(first))):
+        rows = f"0..{len(first) - 1}"
+    elif np.unique(first).size == first.size:
+        rows = "distinct whole numbers"
+    else:
+        rows = "whole numbers, some repeated, as pd.concat leaves them"
     print(f"glassnet: note: {data.source}: the first column has no name and holds row numbers ({rows}), the index "
-          "pandas writes with DataFrame.to_csv; it is not used as a feature (write the file with index=False "
-          "to leave it out)", file=sys.stderr)
-    return Data(X[:, 1:], data.y, names[1:], data.target, data.source)
+          f"pandas writes with DataFrame.to_csv; it is not used as a feature ({advice})", file=sys.stderr)
+    return dataclasses.replace(data, X=X[:, 1:], feature_names=names[1:])
 
 
 def _check_y(y, path: str, key: str | None):
@@ -281,65 +333,105 @@ def load_model(path: str, data: list[str], command: str):
     arguments swapped) is named as such, with the order the command takes."""
     from .. import trained
 
-    if os.path.isfile(path) and not looks_like_safetensors(path):
-        with open(path, "rb") as fh:
-            kind = sniff_data(fh.read(8))
-        if kind is None and (data_kind(path) != "csv" or str(path).lower().endswith((".csv", ".tsv", ".txt"))):
-            kind = {"npz": "an .npz archive of data", "idx": "an IDX data file"}.get(data_kind(path), "a CSV file")
-        if kind:
-            swapped = " (the two look swapped)" if any(looks_like_safetensors(p) for p in data) else ""
-            raise ModelFileError(f"{path} is not a glassnet model file: it is {kind}. MODEL comes first, then "
-                                 f"DATA{swapped}: glassnet {command} MODEL.safetensors DATA")
+    kind = what_file(path) if os.path.isfile(path) else None
+    if kind and kind != "a model file":
+        swapped = " (the two look swapped)" if any(looks_like_safetensors(p) for p in data) else ""
+        raise ModelFileError(f"{path} is not a glassnet model file: it is {kind}. MODEL comes first, then "
+                             f"DATA{swapped}: glassnet {command} MODEL.safetensors DATA")
     return trained.load(path)
 
 
 def model_data(paths: list[str], model, args, need_target: bool) -> Data:
-    """Read DATA for a trained model: the target column/array defaults to the one it was trained on."""
+    """Read DATA for a trained model: the target column/array defaults to the one it was trained on.
+
+    A CSV file's first row is its header when it looks like one, or when it is the model's own
+    column names though all numbers (pandas writes ``0,1,2`` for a DataFrame's unnamed columns).
+    The model's target column is read — and, without ``need_target``, dropped — only when the
+    file holds it: by name in a file with a header; in one without, when the file has the model's
+    features and one column more (a file of the features alone has none of its columns to spare).
+    """
     settings = model.training.get("settings") or {}
     delimiter = getattr(args, "delimiter", None) or settings.get("delimiter", ",")
     features = getattr(args, "features", None) or settings.get("features", "X")
+    labels = getattr(args, "labels", None)
     target = args.target
     for name in paths:
         check_data_file(name)
     kind = data_kind(paths[0]) if len(paths) == 1 else "idx"
-    keep_index = "" in (model.features or [])         # a model that was trained on a pandas index
-    if target is None and model.target and kind == "npz":
-        target = model.target if need_target else None
-    elif target is None and model.target and kind == "csv":
-        columns = csv_column_names(paths[0], delimiter)
-        if model.target in columns:
+    if kind != "csv" or labels:
+        if target is None and model.target and kind == "npz" and need_target:
+            target = model.target
+        return load_data(paths, target=target, labels=labels, features=features, delimiter=delimiter,
+                         need_target=need_target)
+    first, header = csv_first_row(paths[0], delimiter)
+    header = header or _is_models_header(first, model)
+    columns = first if header else headerless_names(len(first))
+    if target is None and model.target:
+        if _holds_target(columns, header, model):
             target = model.target
         elif need_target:
-            raise DataError(f"{paths[0]}: has no column {model.target!r}, the target the model was trained on, "
-                            f"so there are no true values to score against (columns: {', '.join(columns)}); "
-                            "add that column, or name the column of true values with --target COL")
-    if kind == "csv" and not need_target and target is not None:      # read the target column, then drop it
-        data = load_data(paths, target=target, delimiter=delimiter, keep_index=keep_index)
-        return Data(data.X, None, data.feature_names, data.target, data.source)
-    return load_data(paths, target=target, labels=getattr(args, "labels", None), features=features,
-                     delimiter=delimiter, need_target=need_target, keep_index=keep_index)
+            raise DataError(_no_target(paths[0], columns, header, model))
+    data = load_data(paths, target=target, delimiter=delimiter, need_target=need_target, keep_index=True,
+                     header=header)
+    if not need_target:                               # the target column was read so as to be left out
+        data = dataclasses.replace(data, y=None)
+    if columns[:1] == [""] and data.target != "" and "" not in (model.features or []):
+        data = drop_pandas_index(data, "the model was not trained on it")
+    return data
+
+
+def _is_models_header(first: list[str], model) -> bool:
+    """Whether a CSV file's first row, which does not look like a header, is the model's own column
+    names: its features, perhaps after the empty cell of a pandas index, with or without its target."""
+    if not model.named:
+        return False
+    cells = list(first)
+    if cells[:1] == [""] and model.features[:1] != [""]:
+        cells = cells[1:]
+    if model.target in cells and model.target not in model.features:
+        cells.remove(model.target)
+    return cells == model.features
+
+
+def _holds_target(columns: list[str], header: bool, model) -> bool:
+    """Whether a CSV file with these ``columns`` holds the model's target column (see :func:`model_data`)."""
+    if model.target not in columns:
+        return False
+    return header or not model.features or len(columns) == len(model.features) + 1
+
+
+def _no_target(path: str, columns: list[str], header: bool, model) -> str:
+    """Why evaluate finds no true values in a CSV file."""
+    from ..trained import _listed
+
+    fix = "add that column, or name the column of true values with --target COL"
+    if header:
+        return (f"{path}: has no column {model.target!r}, the target the model was trained on, so there are no "
+                f"true values to score against (columns: {_listed(columns, 20)}); {fix}")
+    if model.target in columns:
+        return (f"{path}: has no header row and {len(columns)} column(s), not the model's {len(model.features)} "
+                f"feature(s) plus its target {model.target!r}, so there are no true values to score against; {fix}")
+    return (f"{path}: has no header row, so the model's target {model.target!r} cannot be found by name and there "
+            "are no true values to score against; name the column of true values with --target COL")
 
 
 def model_input(model, data: Data) -> np.ndarray:
     """DATA's features as the model's network takes them (:meth:`~glassnet.trained.TrainedModel.network_input`:
-    columns by name, standardised); each warning it gives (columns taken by position) as one line on stderr."""
+    columns by name, standardised); each warning it gives (columns taken by position) as one line on stderr,
+    and one for a file without a header given to a model that knows its columns by name."""
+    from ..trained import _listed
+
+    named = None if data.header is False else data.feature_names      # "x0", "x1", ... are positions
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        X = model.network_input(data.X, columns=data.feature_names, source=data.source)
-    for warning in caught:
-        print(f"glassnet: warning: {' '.join(str(warning.message).split())}", file=sys.stderr)
+        X = model.network_input(data.X, columns=named, source=data.source)
+    messages = [str(warning.message) for warning in caught]
+    if data.header is False and model.named:
+        messages.append(f"{data.source} has no header row, so its columns are taken by position as the model's "
+                        f"features {_listed(model.features)}")
+    for message in messages:
+        print(f"glassnet: warning: {' '.join(message.split())}", file=sys.stderr)
     return X
-
-
-def decode(out: np.ndarray, meta: dict) -> tuple[np.ndarray, np.ndarray | None]:
-    """``glassnet train``'s test rows: the network's outputs as ``(predictions, probabilities)`` in the
-    user's labels or units (2-D for regression) — :meth:`glassnet.trained.TrainedModel.decode`'s code."""
-    from ..trained import _decode
-
-    scale = meta.get("target_scale")
-    scale = (np.asarray(scale["mean"]), np.asarray(scale["std"])) if scale else None
-    pred, proba = _decode(out, meta["task"], meta.get("classes"), scale)
-    return (pred.reshape(len(pred), -1) if proba is None else pred), proba
 
 
 # ---------------------------------------------------------------- metrics and tables

@@ -23,8 +23,10 @@ EXAMPLES = """examples:
   glassnet predict iris.safetensors flowers.csv --proba -o predictions.csv
   glassnet predict mnist.safetensors t10k-images-idx3-ubyte.gz -o labels.csv
 
-DATA has the same feature columns as the training data (selected by name when both have a
-header, else by position with a warning; the target column, if present, is ignored)."""
+DATA holds the model's feature columns. When the training data and DATA both have a header, they
+are found by name, in any order, and other columns (the target, a pandas index) are ignored; a
+header with some of the model's names but not all is refused, naming the missing ones. Without a
+header, or with none of the model's names, the columns are taken by position, with a warning."""
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:

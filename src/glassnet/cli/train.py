@@ -33,9 +33,11 @@ from . import _common as C
 from . import add_common
 from .. import activations, datasets, io, losses, optimizers, training
 from ..errors import ConfigError, DataError, DivergenceError
+from ..trained import TrainedModel
 
 #: every setting of a run, with its default; a resumed run takes the checkpoint's for those not given
-DEFAULTS = {"data": [], "target": None, "labels": None, "features": "X", "delimiter": ",", "task": "auto",
+DEFAULTS = {"data": [], "target": None, "labels": None, "features": "X", "delimiter": ",", "keep_index": False,
+            "task": "auto",
             "layers": "128,64", "activation": "relu", "loss": None, "optimizer": "adam", "lr": None,
             "epochs": 30, "batch_size": 32, "val_split": 0.1, "test_split": 0.2, "seed": 0,
             "early_stopping": None, "standardize": False, "dtype": "float64", "checkpoint_every": None,
@@ -72,6 +74,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     data.add_argument("--labels", metavar="FILE", help="IDX: the labels file (or give it as a second DATA path)")
     data.add_argument("--features", metavar="NAME", help=".npz: the array of features (default X)")
     data.add_argument("--delimiter", metavar="CHAR", help="CSV: the field separator (default ,)")
+    data.add_argument("--keep-index", action="store_true", default=None,
+                      help="CSV: keep a first column with no name that holds whole numbers >= 0 as a feature "
+                           "(by default it is taken as the index pandas writes with DataFrame.to_csv and left out)")
     data.add_argument("--task", choices=("auto", "classify", "regress"), help="default: auto, from the target")
     data.add_argument("--standardize", action="store_true", default=None,
                       help="scale features (and regression targets) to mean 0, std 1 with training-set statistics; "
@@ -147,14 +152,14 @@ def _load(s: dict):
     """(X_train, X_test, y_train, y_test, meta) with y as the network wants it and meta for the model file."""
     if s["data"]:
         d = C.load_data(s["data"], target=s["target"], labels=s["labels"], features=s["features"],
-                        delimiter=s["delimiter"])
+                        delimiter=s["delimiter"], keep_index=s["keep_index"])
         name = os.path.basename(s["data"][0]).split(".")[0] or "model"
     else:
         X, y = datasets.load_digits(split=False)
         d, name = C.Data(X, y, None, None, "digits (scikit-learn's 8x8 handwritten digits)"), "digits"
     task = C.decide_task(d.y, s["task"], d.source)
     meta = {"tool": "glassnet train", "task": task, "data": d.source, "target": d.target,
-            "feature_names": d.feature_names, "n_features": int(d.X.shape[1])}
+            "feature_names": d.feature_names, "header": d.header, "n_features": int(d.X.shape[1])}
     if task == "classify":
         meta["classes"], y = C.encode_classes(d.y, d.source)
     else:
@@ -314,17 +319,16 @@ def _test(net, Xte, yte, meta: dict, s: dict) -> list[list]:
     if not len(yte):
         meta["test"] = None
         return [["test", "none (--test-split 0)"]]
-    out = net.predict(Xte)
+    model = TrainedModel(net, meta)                  # what glassnet predict will make of the model file
     loss = training.evaluate(net, Xte, yte)["loss"]
-    pred, _ = C.decode(out, meta)
+    pred, _ = model.decode(net.predict(Xte))
     if meta["task"] == "classify":
         truth = np.asarray(meta["classes"])[yte.astype(np.int64).reshape(-1)]
         accuracy = float(np.mean(pred == truth))
         meta["test"] = {"accuracy": accuracy, "loss": loss, "samples": len(yte)}
         return [["test accuracy", f"{accuracy:.4f} ({int(round(accuracy * len(yte)))}/{len(yte)})"],
                 ["test loss", f"{loss:.4f}"]]
-    scale = meta["target_scale"]
-    truth = yte * np.asarray(scale["std"]) + np.asarray(scale["mean"]) if scale else yte
+    truth, _ = model.decode(yte)                     # the true values in the target's units
     m = C.regression_metrics(truth, pred)
     meta["test"] = {**m, "samples": len(yte)}
     return [[f"test {k}", f"{v:.4g}"] for k, v in m.items()]

@@ -19,7 +19,8 @@ from glassnet.errors import DataError
 
 from ._checks import PathLike
 
-__all__ = ["read_idx", "load_idx", "write_idx", "read_csv", "csv_column_names", "load_npz"]
+__all__ = ["read_idx", "load_idx", "write_idx", "read_csv", "csv_first_row", "csv_column_names", "headerless_names",
+           "load_npz"]
 
 # --------------------------------------------------------------------------- IDX (MNIST)
 
@@ -145,24 +146,30 @@ def _looks_like_header(first: list[str], second: list[str] | None) -> bool:
     return False
 
 
+def headerless_names(width: int) -> list[str]:
+    """The names :func:`read_csv` gives the columns of a file without a header: "x0", "x1", ..."""
+    return [f"x{j}" for j in range(width)]
+
+
 def _names(first: list[str], header: bool) -> list[str]:
     """The column names: the header's cells, or "x0", "x1", ... when the file has no header."""
-    return [c.strip() for c in first] if header else [f"x{j}" for j in range(len(first))]
+    return [c.strip() for c in first] if header else headerless_names(len(first))
 
 
-def csv_column_names(path: PathLike, delimiter: str = ",") -> list[str]:
-    """The names :func:`read_csv` gives a CSV file's columns, reading only its first rows.
+def csv_first_row(path: PathLike, delimiter: str = ",") -> tuple[list[str], bool]:
+    """A CSV file's first row (its cells, stripped) and whether :func:`read_csv` takes it as a header.
 
-    The header's cells when the first row is one (as ``header="infer"`` decides), else
-    "x0", "x1", ...; an empty list when the file cannot be read or has no rows
-    (:func:`read_csv` says why).
+    Reads only the start of the file. The second value is what ``header="infer"`` decides; a
+    caller that knows better (the first row is a model's own column names, all numbers: pandas
+    writes ``0,1,2`` for unnamed columns) can pass ``header=True`` to :func:`read_csv`.
+    ``([], False)`` when the file cannot be read or has no rows (:func:`read_csv` says why).
 
     Examples
     --------
-    >>> csv_column_names("iris.csv")        # doctest: +SKIP
-    ['sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'species']
-    >>> csv_column_names("noheader.csv")    # doctest: +SKIP
-    ['x0', 'x1', 'x2', 'x3', 'x4']
+    >>> csv_first_row("iris.csv")           # doctest: +SKIP
+    (['sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'species'], True)
+    >>> csv_first_row("noheader.csv")       # doctest: +SKIP
+    (['5.1', '3.5', '1.4', '0.2', 'setosa'], False)
     """
     try:
         with open(path, "rb") as fh:
@@ -170,7 +177,7 @@ def csv_column_names(path: PathLike, delimiter: str = ",") -> list[str]:
         with (gzip.open if gzipped else open)(path, "rb") as fh:
             head = fh.read(1 << 20)
     except (OSError, EOFError, zlib.error):
-        return []
+        return [], False
     if len(head) == 1 << 20 and b"\n" in head:     # more follows: leave out the last, perhaps partial, line
         head = head[:head.rindex(b"\n")]
     rows = []
@@ -180,8 +187,26 @@ def csv_column_names(path: PathLike, delimiter: str = ",") -> list[str]:
             if len(rows) == 2:
                 break
     if not rows:
-        return []
-    return _names(rows[0], _looks_like_header(rows[0], rows[1] if len(rows) > 1 else None))
+        return [], False
+    return [c.strip() for c in rows[0]], _looks_like_header(rows[0], rows[1] if len(rows) > 1 else None)
+
+
+def csv_column_names(path: PathLike, delimiter: str = ",", header: bool | str = "infer") -> list[str]:
+    """The names :func:`read_csv` gives a CSV file's columns, reading only its first rows.
+
+    The header's cells when the first row is one (``header="infer"`` decides as :func:`read_csv`
+    does; True or False says), else "x0", "x1", ...; an empty list when the file cannot be read
+    or has no rows (:func:`read_csv` says why).
+
+    Examples
+    --------
+    >>> csv_column_names("iris.csv")        # doctest: +SKIP
+    ['sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'species']
+    >>> csv_column_names("noheader.csv")    # doctest: +SKIP
+    ['x0', 'x1', 'x2', 'x3', 'x4']
+    """
+    first, inferred = csv_first_row(path, delimiter)
+    return _names(first, inferred if header == "infer" else bool(header))
 
 
 def _column_index(path: PathLike, target: str | int, names: list[str]) -> int:
