@@ -75,3 +75,98 @@ def test_checkpoint_state_that_cannot_be_stored_faithfully_is_refused(tmp_path):
     with pytest.raises(ModelFileError, match=r"training\.f is a builtin_function_or_method; expected arrays"):
         save_checkpoint(net, {}, {"f": len}, path)
     assert os.listdir(tmp_path) == []
+
+
+# ---------------------------------------------------------------- glassnet train --resume: the run's files
+
+
+def _train(capsys, *argv):
+    from glassnet.cli import main
+
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _two_blobs(path):
+    rng = np.random.default_rng(0)
+    rows = ["a,b,c"] + [f"{x:.6f},{y:.6f},{k}" for k in (0, 1) for x, y in rng.normal(2.0 * k, 0.5, size=(30, 2))]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def _interrupted(monkeypatch, capsys, *argv, epoch=1):
+    """``glassnet train ARGV`` stopped by Ctrl-C in epoch ``epoch``: a checkpoint and no model."""
+    from glassnet.cli import _checkpoint
+
+    def ctrl_c(self, batch, logs):
+        if len(self.history.epoch) == epoch - 1:
+            raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(_checkpoint.Checkpointer, "on_batch_end", ctrl_c, raising=False)
+        assert _train(capsys, *argv)[0] == 130
+
+
+def test_a_resumed_run_never_takes_another_runs_name(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    _two_blobs(tmp_path / "d.csv")
+    run = ["train", "d.csv", "--target", "c", "--layers", "4", "--epochs", "2", "-q"]
+    assert _train(capsys, *run, "--checkpoint-every", "1") == (0, "", "")      # A: finished, with a checkpoint
+    _interrupted(monkeypatch, capsys, *run)                                       # B: interrupted, no model yet
+    assert sorted(os.listdir()) == ["d.csv", "glassnet-d-2.ckpt.safetensors", "glassnet-d.ckpt.safetensors",
+                                    "glassnet-d.safetensors"]
+    a_model = (tmp_path / "glassnet-d.safetensors").read_bytes()
+
+    # A trained further: glassnet-d-2 is B's name (its checkpoint), so A's model goes to glassnet-d-3
+    code, out, err = _train(capsys, "train", "--resume", "glassnet-d.ckpt.safetensors", "--epochs", "5", "-q")
+    assert (code, out) == (0, "") and err.splitlines() == [
+        "glassnet: glassnet-d.safetensors already exists, so the model was saved as glassnet-d-3.safetensors "
+        "(pass --overwrite to replace it, or -o FILE)"]                         # glassnet-d is A's own model
+    assert gio.info("glassnet-d-3.safetensors")["training"]["epochs_run"] == 5
+    assert not os.path.exists("glassnet-d-2.safetensors")
+
+    # B resumed: its own name, free, with nothing to say
+    assert _train(capsys, "train", "--resume", "glassnet-d-2.ckpt.safetensors", "-q") == (0, "", "")
+    assert gio.info("glassnet-d-2.safetensors")["training"]["epochs_run"] == 2
+    assert (tmp_path / "glassnet-d.safetensors").read_bytes() == a_model
+
+
+def test_the_advice_of_a_resumed_run_never_replaces_another_runs_model(tmp_path, monkeypatch, capsys):
+    """What an earlier glassnet left: A's model under the name B's interrupted checkpoint recorded."""
+    import shutil
+
+    monkeypatch.chdir(tmp_path)
+    _two_blobs(tmp_path / "d.csv")
+    run = ["train", "d.csv", "--target", "c", "--layers", "4", "--epochs", "3", "-q"]
+    _interrupted(monkeypatch, capsys, *run, "--seed", "1", "-o", "b.safetensors", epoch=2)   # B: 1 epoch done
+    assert _train(capsys, *run, "-o", "a.safetensors") == (0, "", "")                      # A: seed 0
+    shutil.copy("a.safetensors", "b.safetensors")
+    a_model = (tmp_path / "b.safetensors").read_bytes()
+    code, out, err = _train(capsys, "train", "--resume", "b.ckpt.safetensors", "-q")
+    assert (code, out) == (0, ""), err
+    assert err.splitlines() == ["glassnet: b.safetensors (not this run's model) already exists, so the model was "
+                                "saved as b-2.safetensors (pass -o FILE to choose the name)"]
+    assert (tmp_path / "b.safetensors").read_bytes() == a_model
+
+    # trained further again: b-2 is B's own model and b.safetensors still A's, so still no --overwrite
+    code, out, err = _train(capsys, "train", "--resume", "b.ckpt.safetensors", "-q", "--epochs", "4")
+    assert code == 0 and err.splitlines() == ["glassnet: b.safetensors (not this run's model) already exists, so "
+                                              "the model was saved as b-3.safetensors (pass -o FILE to choose "
+                                              "the name)"]
+
+
+def test_a_missing_folder_of_the_recorded_model_file_names_the_checkpoint(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    _two_blobs(tmp_path / "d.csv")
+    (tmp_path / "sub").mkdir()
+    _interrupted(monkeypatch, capsys, "train", "d.csv", "--target", "c", "--layers", "4", "--epochs", "2",
+                 "-o", os.path.join("sub", "m.safetensors"))
+    os.replace(os.path.join("sub", "m.ckpt.safetensors"), "snap.safetensors")
+    os.rmdir("sub")
+    code, out, err = _train(capsys, "train", "--resume", "snap.safetensors")
+    model = os.path.join("sub", "m.safetensors")
+    assert (code, out) == (1, "") and err.splitlines() == [
+        f"glassnet: error: cannot write the model file recorded in snap.safetensors, {model}: the folder "
+        f"{tmp_path / 'sub'} does not exist (create it first); give -o FILE to save the model elsewhere"]
+    assert "-o/--output" not in err
+    assert _train(capsys, "train", "--resume", "snap.safetensors", "-q", "-o", "m.safetensors") == (0, "", "")

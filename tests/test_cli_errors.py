@@ -224,3 +224,12 @@ def test_perceptron_shuffle_in_batch_mode_is_refused_in_the_words_of_the_options
     assert code == 1 and err.splitlines() == [
         "glassnet: error: --shuffle reorders the vectors of --mode online; --mode batch adds up a whole epoch, so "
         "the order does not matter: leave out --shuffle"]
+
+
+def test_perceptron_overwrite_without_a_plot_is_refused(tmp_path, monkeypatch, capsys):
+    from glassnet.perceptron import Perceptron
+
+    monkeypatch.setattr(Perceptron, "train", lambda *a, **k: pytest.fail("trained before refusing --overwrite"))
+    code, out, err = run(capsys, "perceptron", "--example", "and", "--overwrite")
+    assert code == 1 and out == "" and err.splitlines() == [
+        "glassnet: error: --overwrite needs --plot FILE (the only file this command writes); leave out --overwrite"]

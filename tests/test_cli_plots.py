@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from glassnet.cli import main
+from glassnet.cli._plots import figure_formats
 from glassnet.datasets import make_moons
 
 
@@ -136,3 +138,53 @@ def test_a_picture_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
     save_figure(fig, str(target))
     pyplot().close(fig)
     assert drawn_fraction(pixels(target)) > 0.01
+
+
+def test_the_perceptron_animation_is_a_gif_whatever_formats_matplotlib_lists(tmp_path, monkeypatch, capsys):
+    """matplotlib lists .gif among its figure formats only from 3.11; the animation (PillowWriter) needs none."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    listed = {k: v for k, v in FigureCanvasBase.get_supported_filetypes().items() if k != "gif"}
+    monkeypatch.setattr(FigureCanvasBase, "get_supported_filetypes", classmethod(lambda cls: dict(listed)))
+    target = tmp_path / "training.gif"
+    code, out, err = cli(capsys, "perceptron", "--example", "nand", "--plot", target)
+    assert code == 0 and err == "", err
+    with Image.open(target) as image:
+        assert image.format == "GIF" and image.n_frames > 1
+    before = target.read_bytes()                                      # and the checks still hold for a .gif
+    code, out, err = cli(capsys, "perceptron", "--example", "nand", "--plot", target)
+    assert code == 1 and out == "" and err.splitlines() == [
+        f"glassnet: error: {target} already exists; pass --overwrite to replace it (nothing was written)"]
+    assert target.read_bytes() == before
+    code, _, err = cli(capsys, "perceptron", "--example", "nand", "--plot", tmp_path / "no" / "t.gif")
+    assert code == 1 and "does not exist" in err and len(err.splitlines()) == 1
+    code, _, err = cli(capsys, "explain", "seed", "--plot", tmp_path / "n.gif")       # a still picture: not gif
+    assert code == 1 and "cannot write .gif files; use .png, .svg or .pdf" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["training.gif"]
+
+
+def test_only_picture_formats_that_need_no_outside_program_are_accepted(tmp_path, monkeypatch, capsys):
+    import glassnet.explain as explain
+
+    monkeypatch.setattr(explain, "explain_seed", lambda **kw: pytest.fail("explained before refusing --plot"))
+    for suffix in ("pgf", "raw", "rgba", "xyz"):                      # pgf runs xelatex; raw/rgba are no pictures
+        target = tmp_path / f"n.{suffix}"
+        code, out, err = cli(capsys, "explain", "seed", "--plot", target)
+        assert code == 1 and out == "" and err.splitlines() == [
+            f"glassnet: error: --plot {target}: cannot write .{suffix} files; use .png, .svg or .pdf (or "
+            f"{', '.join('.' + f for f in figure_formats() if f not in ('png', 'svg', 'pdf'))})"], err
+    monkeypatch.undo()
+    assert {"eps", "ps", "jpg", "jpeg", "tif", "tiff"} <= set(figure_formats())
+    for suffix in ("svg", "pdf", "JPG", "tiff"):
+        target = tmp_path / f"n.{suffix}"
+        assert cli(capsys, "explain", "seed", "-q", "--plot", target)[0] == 0, suffix
+    with Image.open(tmp_path / "n.JPG") as image:
+        assert image.format == "JPEG"
+    assert (tmp_path / "n.pdf").read_bytes()[:5] == b"%PDF-" and b"<svg" in (tmp_path / "n.svg").read_bytes()
+
+
+def test_a_files_format_is_its_suffix_read_in_one_place():
+    from glassnet.cli._plots import file_suffix
+
+    assert [file_suffix(p) for p in ("a/Net.PNG", "step.html", "README", "x.tar.gz", Path("m.safetensors"),
+                                     ".png")] == ["png", "html", "", "gz", "safetensors", ""]

@@ -180,3 +180,48 @@ def test_rounds_are_capped_at_a_million(capsys, monkeypatch):
     with pytest.raises(SystemExit):
         main(["explain", "--help"])
     assert "at most 1,000,000" in " ".join(capsys.readouterr().out.split())
+
+
+def test_overwrite_with_no_file_to_replace_is_refused(tmp_path, capsys):
+    for argv in (["seed"], ["conv"], ["seed", "--rounds", "3"], [EXAMPLES / "seed.json"]):
+        line = _one_error(capsys, *argv, "--overwrite")
+        assert line == ("glassnet: error: --overwrite needs -o FILE or --plot FILE (the files it may replace); "
+                        "leave out --overwrite")
+    assert main(["explain", "seed", "--overwrite", "-q", "-o", str(tmp_path / "a.txt")]) == 0
+    assert main(["explain", "seed", "--overwrite", "-q", "--plot", str(tmp_path / "a.png")]) == 0
+
+
+def test_a_specs_own_notation_needs_the_matrix_view(tmp_path, capsys):
+    spec = json.loads((EXAMPLES / "seed.json").read_text(encoding="utf-8"))
+    path = tmp_path / "seed_batch.json"
+    path.write_text(json.dumps({**spec, "notation": "batch"}), encoding="utf-8")
+    for extra in ([], ["--view", "scalar"]):
+        line = _one_error(capsys, path, *extra)
+        assert line == (f'glassnet: error: {path}: "notation": "batch" needs the matrix view (the scalar view writes '
+                        'every weight one by one and has no notation); add "view": "matrix" to the spec or pass '
+                        '--view matrix, or remove "notation"')
+    assert main(["explain", str(path), "--view", "matrix"]) == 0                  # the notation is used
+    assert "NET⁽1⁾ = X W⁽1⁾ᵀ + b⁽1⁾" in capsys.readouterr().out
+    assert main(["explain", str(path), "--rounds", "3"]) == 0                     # a summary has no view
+    capsys.readouterr()
+    matrix = tmp_path / "matrix_batch.json"                                        # --view scalar overrides a
+    matrix.write_text(json.dumps({**spec, "view": "matrix", "notation": "batch"}), encoding="utf-8")   # matrix spec
+    assert main(["explain", str(matrix), "--view", "scalar"]) == 0
+    assert "∂E_total/∂w5 =" in capsys.readouterr().out
+
+
+def test_an_output_file_that_appears_during_the_run_is_not_replaced(tmp_path, monkeypatch, capsys):
+    """-o FILE is checked before the work and again when written (glassnet.cli._common.write_text)."""
+    import glassnet.explain as explain
+
+    step = tmp_path / "step.txt"
+    real = explain.explain_seed
+
+    def meanwhile(**kw):
+        step.write_bytes(b"written meanwhile")
+        return real(**kw)
+
+    monkeypatch.setattr(explain, "explain_seed", meanwhile)
+    line = _one_error(capsys, "seed", "-o", step)
+    assert line == f"glassnet: error: {step} already exists; pass --overwrite to replace it (nothing was written)"
+    assert step.read_bytes() == b"written meanwhile"

@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from glassnet import ConfigError, Dense, Network, activations, losses
-from glassnet.explain import explain, record
+from glassnet.explain import explain, record, recorder
 from glassnet.explain.formula import evaluate
 
 TORCH_ACT = {
@@ -297,6 +297,15 @@ def _latex_at(latex: str, numbers: dict) -> str:
     return latex
 
 
+def _latex_numbers(latex: str) -> str:
+    """A scalar step's LaTeX with its numbers in (``\\max(-0.9, 0.01\\,(-0.9))``), as text :func:`evaluate` reads."""
+    latex = re.sub(r"\\ln\s*(-?[\d.]+)", r"ln(\1)", latex)         # \ln 0.65 → ln(0.65)
+    latex = _latex_at(latex, {})
+    for old, new in ((r"\max", "max"), (r"\tanh", "tanh"), (r"\le", "≤"), (r"\ge", "≥"), (r"\times", "×")):
+        latex = latex.replace(old, new)
+    return latex
+
+
 def _closing(text: str, opening: int) -> int:
     depth = 0
     for k in range(opening, len(text)):
@@ -324,6 +333,34 @@ def _markdown_steps(md: str) -> dict:
         name, *parts = block.split(" = ")
         steps.setdefault(name, parts)
     return steps
+
+
+@pytest.mark.parametrize("loss", sorted(TORCH_LOSS))
+@pytest.mark.parametrize("act", ACTS)
+def test_scalar_view_latex_with_the_printed_numbers_gives_the_printed_values(act, loss):
+    """Markdown's LaTeX, not only the text: each ``name = formula = numbers = value`` block evaluates."""
+    net, X, y = _case(act, loss, seed=100 + ACTS.index(act))
+    md = explain(net, X, y, learning_rate=0.3, digits=17).render("markdown")
+    checked = 0
+    for name, parts in _markdown_steps(md).items():
+        if len(parts) >= 3:                                 # formula = numbers = value
+            numbers, value = _latex_numbers(parts[-2]), _latex_numbers(parts[-1])
+            assert evaluate(numbers) == pytest.approx(evaluate(value), rel=1e-9, abs=1e-12), (name, parts[-2])
+            checked += 1
+    assert checked > 30
+    if act == "leaky_relu":                                 # a negative net keeps its parentheses after \,
+        assert re.search(r"0\.01\\,\(-\d", md), "no negative net in this case: choose another seed"
+        assert not re.search(r"0\.01\\,-", md)
+
+
+def test_leaky_relu_of_a_negative_net_in_latex_reads_as_a_product():
+    net = Network([Dense(1, "leaky_relu"), Dense(1, "identity")], loss="total_error", input_shape=2)
+    net.set_params({"W1": np.array([[0.1, 0.5]]), "b1": np.array([0.0]), "W2": np.array([[0.7]]),
+                    "b2": np.array([0.05])})
+    md = explain(net, np.array([[1.0, -2.0]]), np.array([[0.5]]), 0.1).render("markdown")
+    # net_h1 = 0.1 · 1 + 0.5 · (−2) = −0.9, and out_h1 = max(−0.9, 0.01 · (−0.9)) = −0.009
+    assert r"= \max(-0.9, 0.01\,(-0.9)) = -0.009" in md
+    assert r"0.01\,[(-0.9) \le 0]" in md
 
 
 @pytest.mark.parametrize("notation", ["seed", "batch"])
@@ -387,6 +424,8 @@ def test_matrix_view_with_sample_weights_shows_each_samples_share():
     net, X, y = _batch("total_error", "sigmoid", 3)
     w = np.array([1.0, 3.0, 4.0])
     trace = record(net, X, y, 0.3, sample_weight=w)
+    np.testing.assert_array_equal(trace.sample_factors, net.loss.sample_factors(3, w))  # the loss's own factors,
+    assert not hasattr(recorder, "reduction_factors")                                    # with no second copy
     steps = _printed_steps(Explanation("w", matrix_sections(trace, "seed", 17), digits=17).render("text", 10 ** 6))
     s = _printed_matrix(steps["s"][0].split(":")[0]).reshape(-1)
     np.testing.assert_allclose(s, w / w.sum(), rtol=1e-15)
@@ -409,8 +448,12 @@ def test_a_network_with_a_weight_penalty_is_refused():
 def test_softmax_cross_entropy_targets_must_be_distributions_for_the_fused_formula_to_hold():
     net = Network([Dense(3, "softmax")], loss="categorical_crossentropy", input_shape=2, seed=0)
     X = np.array([[0.5, -1.0], [0.2, 0.1]])
-    with pytest.raises(ConfigError, match=r"targets: .*must sum to 1 .* sample 1 sums to 0.9"):
+    # samples are numbered from 1, as the explanation's L_1, L_2: the second one is "sample 2"
+    with pytest.raises(ConfigError, match=r"targets: .*must sum to 1 .* sample 2 sums to 0.9"):
         explain(net, X, np.array([[0, 1, 0], [0.3, 0.3, 0.3]]), 0.1, view="matrix")
+    with pytest.raises(ConfigError, match=r"; sample 1 sums to 2$"):
+        explain(net, X, np.array([[1, 1, 0], [0, 0, 1]]), 0.1, view="matrix")
+    assert "L_1 + L_2" in str(explain(net, X, np.array([[1, 0, 0], [0, 0, 1]]), 0.1, view="matrix"))
     e = explain(net, X[:1], np.array([[0.2, 0.1, 0.7]]), 0.1, digits=17)   # probabilities: out − target holds
     for k in (1, 2, 3):
         s = e.step(f"∂E_total/∂net_o{k}")

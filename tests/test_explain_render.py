@@ -169,11 +169,17 @@ def _example(name: str, **kw):
 
 
 def test_a_negative_number_that_is_a_whole_argument_gets_no_second_parentheses():
-    from glassnet.explain.formula import substitute
+    from glassnet import activations
+    from glassnet.explain.formula import substitute, substitute_latex
     assert substitute("tanh(net)", {"net": -0.55}) == "tanh(−0.55)"
     assert substitute("max(0, net)", {"net": -0.1}) == "max(0, −0.1)"
     assert substitute("1 / (1 + e^(−net))", {"net": -0.5}) == "1 / (1 + e^(−(−0.5)))"   # needed there
     assert substitute("1 − out²", {"out": -0.5}) == "1 − (−0.5)²"
+    leaky = activations.get("leaky_relu")               # 0.01 · net and 0.01\,net are products: parentheses stay
+    assert substitute(leaky.formula, {"net": -0.9}) == "out = (−0.9) if (−0.9) > 0 else 0.01 · (−0.9)"
+    assert substitute_latex(leaky.latex, {"net": -0.9}) == r"\mathrm{out} = \max(-0.9, 0.01\,(-0.9))"
+    assert substitute_latex(leaky.derivative_latex, {"net": -0.9}) == r"[(-0.9) > 0] + 0.01\,[(-0.9) \le 0]"
+    assert substitute_latex(r"\max(\mathrm{net}, 0)", {"net": -0.9}) == r"\max(-0.9, 0)"   # an argument: none
     e = _example("softmax_classifier.json", view="scalar")
     text = str(e)
     assert "out_h3 = tanh(net_h3) = tanh(−0.55) = −0.500520211" in text

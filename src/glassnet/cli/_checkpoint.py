@@ -24,7 +24,7 @@ import numpy as np
 
 from . import _common as C
 from .. import checkpoints, training
-from ..errors import ConfigError, ModelFileError
+from ..errors import ConfigError, GlassnetError, ModelFileError
 
 
 def read(path: str):
@@ -101,25 +101,50 @@ def paths(wanted: str, args) -> tuple[str, str, str | None]:
       are both free, so an earlier run's model or (interrupted) checkpoint is never replaced.
     * ``--resume CKPT`` without ``-o``: the run goes on writing CKPT (it is the same run); its model file
       is the one it named (``X.safetensors`` beside ``X.ckpt.safetensors``), or, if that exists (a
-      finished run trained further), the next free ``X-N.safetensors`` (``--overwrite`` replaces it).
+      finished run trained further), the next ``X-N.safetensors`` that is free and whose checkpoint is
+      free or CKPT itself: another run's name, taken by its interrupted checkpoint, is never used.
+      ``--overwrite`` replaces the run's model file; the note suggests it only when that file is this
+      run's own model (:func:`_own_model`), never another run's.
     """
     resuming, explicit = bool(args.resume), args.output is not None
-    if resuming and not explicit and args.resume.endswith(".ckpt.safetensors") and not _same(
-            _checkpoint_of(wanted), args.resume):   # trained further before, into …-2: number from the start
+    renamed = resuming and not explicit and args.resume.endswith(".ckpt.safetensors") and not _same(
+        _checkpoint_of(wanted), args.resume)        # trained further before, into …-2: number from the start
+    if renamed:
         wanted = args.resume[:-len(".ckpt.safetensors")] + ".safetensors"
     if args.overwrite or explicit:
         output = wanted
     else:                                           # a default name, or the one a resumed run recorded
         output = next(name for name in _numbered(wanted) if not os.path.lexists(name) and
-                      (resuming or not os.path.lexists(_checkpoint_of(name))))
-    C.check_output(output, args.overwrite)
+                      _checkpoint_free(name, args.resume))
+    _check_model_file(output, args, explicit, renamed)
     if resuming and not explicit:
-        return output, args.resume, _passed_over(wanted, output, resuming)
+        return output, args.resume, _passed_over(wanted, output, args.resume)
     ckpt = _checkpoint_of(output)
     if os.path.lexists(ckpt) and not (args.overwrite or (resuming and _same(ckpt, args.resume))):
         raise ConfigError(f"{ckpt} already exists (an earlier run's checkpoint); pass --overwrite to replace it, "
                           f"or --resume {ckpt} to continue that run (nothing was written)")
-    return output, ckpt, _passed_over(wanted, output, resuming)
+    return output, ckpt, _passed_over(wanted, output, args.resume)
+
+
+def _checkpoint_free(output: str, resume: str | None) -> bool:
+    """Whether ``output``'s checkpoint is free for this run: absent, or the checkpoint being resumed."""
+    ckpt = _checkpoint_of(output)
+    return not os.path.lexists(ckpt) or bool(resume and _same(ckpt, resume))
+
+
+def _check_model_file(output: str, args, explicit: bool, renamed: bool) -> None:
+    """Refuse, before training, a model file that cannot be written, named as the user knows it: the -o FILE,
+    the model file a resumed checkpoint recorded (or named after it), or the default name (the last ones
+    can be replaced by -o)."""
+    if explicit:
+        C.check_output(output, args.overwrite)
+        return
+    source = (f"the model file named after {args.resume}," if renamed else
+              f"the model file recorded in {args.resume}," if args.resume else "the default model file")
+    try:
+        C.check_output(output, args.overwrite, source)
+    except ConfigError as exc:
+        raise ConfigError(f"{exc}; give -o FILE to save the model elsewhere") from None
 
 
 def _same(a: str, b: str) -> bool:
@@ -128,13 +153,34 @@ def _same(a: str, b: str) -> bool:
                                                           and os.path.samefile(a, b))
 
 
-def _passed_over(wanted: str, output: str, resuming: bool) -> str | None:
-    """The line saying why the model goes to ``output`` instead of ``wanted`` (None when it does not)."""
+def _own_model(model: str, resume: str) -> bool:
+    """Whether ``model`` is the resumed run's own earlier result: a model file whose recorded history starts
+    as the checkpoint's (the same first epoch, bit for bit). A file of another run, or one that is no
+    glassnet model, is not — and a checkpoint taken before its first epoch ended has no model yet."""
+    from .. import io
+
+    try:
+        done = (checkpoints.load_checkpoint(resume).training_state.get("history") or {}).get("loss") or []
+        saved = ((io.info(model).get("training") or {}).get("history") or {}).get("loss") or []
+    except (GlassnetError, OSError, ValueError):      # unreadable, or no glassnet model: not this run's
+        return False
+    return bool(done) and bool(saved) and saved[0] == done[0]
+
+
+def _passed_over(wanted: str, output: str, resume: str | None) -> str | None:
+    """The line saying why the model goes to ``output`` instead of ``wanted`` (None when it does not).
+
+    ``--overwrite`` (which would replace ``wanted``) is suggested only for the resumed run's own model."""
     if output == wanted:
         return None
-    taken = wanted if os.path.lexists(wanted) else f"{_checkpoint_of(wanted)} (an earlier run's checkpoint)"
-    fix = "--overwrite to replace it, or -o FILE" if resuming else "-o FILE to choose the name"
-    return f"glassnet: {taken} already exists, so the model was saved as {output} (pass {fix})"
+    if os.path.lexists(wanted) and resume and _own_model(wanted, resume):
+        return (f"glassnet: {wanted} already exists, so the model was saved as {output} (pass --overwrite to "
+                "replace it, or -o FILE)")
+    if os.path.lexists(wanted):
+        taken = f"{wanted} (not this run's model)" if resume else wanted
+    else:
+        taken = f"{_checkpoint_of(wanted)} (an earlier run's checkpoint)"
+    return f"glassnet: {taken} already exists, so the model was saved as {output} (pass -o FILE to choose the name)"
 
 
 # ---------------------------------------------------------------- the state of a run

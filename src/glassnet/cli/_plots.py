@@ -10,6 +10,8 @@
 
 Every command's pictures (``explain --plot`` and ``perceptron --plot`` too) are checked with
 :func:`check_figure` before any work and written with :func:`save_figure`: whole, or not at all.
+Their format is the file's suffix (:func:`file_suffix`), one matplotlib writes without an outside
+program (:data:`FIGURE_FORMATS`; not pgf, which runs LaTeX).
 """
 
 from __future__ import annotations
@@ -45,19 +47,49 @@ def paths(folder: str, meta: dict, overwrite: bool) -> dict[str, str]:
     return files
 
 
-def check_figure(path: str, overwrite: bool, option: str) -> str:
+#: picture formats matplotlib writes by itself (with Pillow): no LaTeX (pgf), no raw pixel dumps (raw, rgba)
+FIGURE_FORMATS = ("png", "svg", "svgz", "pdf", "eps", "ps", "jpg", "jpeg", "tif", "tiff", "webp", "avif")
+
+#: formats Pillow writes only when it was built with the codec
+_PILLOW_CODECS = ("webp", "avif")
+
+
+def file_suffix(path) -> str:
+    """The suffix of ``path`` that names its format: lower case, without the dot (``""`` when there is none).
+
+    >>> file_suffix("out/Net.PNG"), file_suffix("step.html"), file_suffix("README")
+    ('png', 'html', '')
+    """
+    return os.path.splitext(str(path))[1][1:].lower()
+
+
+def figure_formats(extra: tuple[str, ...] = ()) -> list[str]:
+    """The formats :func:`check_figure` accepts here: :data:`FIGURE_FORMATS` that this matplotlib and Pillow
+    write, then ``extra`` (formats the caller writes itself, such as the perceptron's ``gif`` animation)."""
+    from matplotlib.backend_bases import FigureCanvasBase
+    from PIL import features
+
+    supported = FigureCanvasBase.get_supported_filetypes()
+    pillow = {f for f in _PILLOW_CODECS if f in features.modules and features.check_module(f)}
+    return [f for f in FIGURE_FORMATS if f in supported and (f not in _PILLOW_CODECS or f in pillow)] + [
+        f for f in extra if f not in FIGURE_FORMATS]
+
+
+def check_figure(path: str, overwrite: bool, option: str, extra: tuple[str, ...] = ()) -> str:
     """Refuse, before any work, a picture file that cannot or must not be written; its format (``"png"``…).
 
-    The format is the file's suffix, one matplotlib writes (png, svg, pdf, …); an existing file needs
-    ``--overwrite``, as every output of the command line.
+    The format is the file's suffix: one of :func:`figure_formats` — those matplotlib writes without an
+    outside program (not pgf, which runs LaTeX), plus ``extra``, formats the caller writes itself
+    (``extra=("gif",)`` for the perceptron's animation, which Pillow draws whatever matplotlib's version).
+    An existing file needs ``--overwrite``, as every output of the command line.
     """
-    from matplotlib.backend_bases import FigureCanvasBase
-
-    suffix = os.path.splitext(str(path))[1][1:].lower()
+    suffix = file_suffix(path)
     if not suffix:
         raise ConfigError(f"{option} {path}: the file name needs a suffix such as .png, .svg or .pdf")
-    if suffix not in FigureCanvasBase.get_supported_filetypes():
-        raise ConfigError(f"{option} {path}: cannot write .{suffix} files; use .png, .svg or .pdf")
+    formats = figure_formats(extra)
+    if suffix not in formats:
+        raise ConfigError(f"{option} {path}: cannot write .{suffix} files; use .png, .svg or .pdf "
+                          f"(or {', '.join('.' + f for f in formats if f not in ('png', 'svg', 'pdf'))})")
     C.check_output(str(path), overwrite, option)
     return suffix
 
@@ -67,7 +99,7 @@ def save_figure(fig, path: str, dpi: int = 150) -> None:
     from ..io import atomic_write
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=os.path.splitext(str(path))[1][1:].lower(), dpi=dpi, bbox_inches="tight")
+    fig.savefig(buffer, format=file_suffix(path), dpi=dpi, bbox_inches="tight")
     atomic_write(path, buffer.getvalue())
 
 

@@ -6,9 +6,12 @@
     glassnet explain SPEC.json|SPEC.toml [--view scalar|matrix] [--notation seed|batch]
     ... [--format text|markdown|html] [-o FILE [--overwrite]] [--plot FILE.png]
 
-Every combination of options that would be ignored is refused, and the files are checked,
-before any work: an existing -o or --plot file needs --overwrite, and -o FILE's suffix gives
-the format (.html/.htm, .md, .txt) unless --format says it — a contradiction is refused.
+Every combination of options that would be ignored is refused (--overwrite with no file to
+replace; a notation with the scalar view, the spec's own "notation" too), and the files are
+checked, before any work: an existing -o or --plot file needs --overwrite, -o FILE's suffix
+gives the format (.html/.htm, .md, .txt) unless --format says it — a contradiction is refused —
+and --plot FILE's suffix is a picture format matplotlib writes by itself (.png, .svg, .pdf, …;
+not .pgf, which needs LaTeX).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from . import add_common
 MAX_ROUNDS = 1_000_000
 
 #: the format an output file's suffix implies, and the suffix of each format
-_SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
+_SUFFIX_FORMATS = {"html": "html", "htm": "html", "md": "markdown", "markdown": "markdown", "txt": "text"}
 _FORMAT_SUFFIX = {"html": ".html", "markdown": ".md", "text": ".txt"}
 
 
@@ -75,6 +78,8 @@ def run(args) -> int:
         raise ConfigError(f"--every must be a positive integer; got {args.every}")
     if args.every is not None and args.rounds is None:
         raise ConfigError("--every K sets the rows of the --rounds summary; give --rounds N too")
+    if args.overwrite and not (args.output or args.plot):
+        raise ConfigError("--overwrite needs -o FILE or --plot FILE (the files it may replace); leave out --overwrite")
     one_round = [f"--{name}" for name in ("view", "notation") if getattr(args, name) is not None]
     if args.rounds is not None and one_round:
         raise ConfigError(f"{' and '.join(one_round)} {'shape' if len(one_round) > 1 else 'shapes'} the one-round explanation; the --rounds summary "
@@ -88,7 +93,7 @@ def run(args) -> int:
         fmt = _check_files(args)
         explanation = explain_conv()
     elif args.target == "seed":
-        _check_notation(args, None)
+        _check_notation(args)
         fmt = _check_files(args)
         order = args.update or "simultaneous"
         if args.rounds is not None:
@@ -99,7 +104,7 @@ def run(args) -> int:
     else:
         from ..explain.spec import load_spec
         spec = load_spec(args.target)
-        _check_notation(args, spec.view)
+        _check_notation(args, spec)
         fmt = _check_files(args)
         order = args.update or spec.update
         if args.rounds is not None:
@@ -117,9 +122,9 @@ def run(args) -> int:
         _plot(args)
     text = explanation.render(fmt)
     if args.output:
-        from ..io import atomic_write
+        from ._common import write_text
 
-        atomic_write(args.output, text)
+        write_text(args.output, text, args.overwrite)
         if not args.quiet:
             print(f"wrote {args.output}", file=sys.stderr)
     else:
@@ -127,24 +132,33 @@ def run(args) -> int:
     return 0
 
 
-def _check_notation(args, spec_view: str | None) -> None:
-    """``--notation`` writes the matrices of the matrix view: refuse it with the scalar view (it would be ignored)."""
+def _check_notation(args, spec=None) -> None:
+    """A notation writes the matrices of the matrix view: refuse one with the scalar view (it would be ignored),
+    given as ``--notation`` or as the spec's own ``"notation"`` (unless ``--view scalar`` overrides the spec's
+    ``"view": "matrix"``, whose notation it is)."""
     from ..errors import ConfigError
 
-    view = args.view or spec_view or "scalar"
-    if args.notation is not None and args.rounds is None and view != "matrix":
+    view = args.view or (spec.view if spec else None) or "scalar"
+    if args.rounds is not None or view == "matrix":
+        return
+    if args.notation is not None:
         raise ConfigError(f"--notation {args.notation} needs --view matrix (the {view} view writes every weight "
                           "one by one and has no notation)")
+    if spec is not None and spec.notation is not None and spec.view != "matrix":
+        raise ConfigError(f'{args.target}: "notation": "{spec.notation}" needs the matrix view (the {view} view '
+                          'writes every weight one by one and has no notation); add "view": "matrix" to the spec '
+                          'or pass --view matrix, or remove "notation"')
 
 
 def _check_files(args) -> str:
     """Refuse, before any work, an -o or --plot file that cannot or must not be written; the output format."""
     from ..errors import ConfigError
     from ._common import check_output
+    from ._plots import check_figure, file_suffix
 
     fmt = args.format
     if args.output:
-        implied = _SUFFIX_FORMATS.get(os.path.splitext(args.output)[1].lower())
+        implied = _SUFFIX_FORMATS.get(file_suffix(args.output))
         if fmt and implied and fmt != implied:
             raise ConfigError(f"--format {fmt} does not match -o {args.output} (a {implied} file name); leave out "
                               f"--format, or give a {_FORMAT_SUFFIX[fmt]} file")
@@ -155,8 +169,6 @@ def _check_files(args) -> str:
             raise ConfigError("--plot draws dense networks; 'conv' has no network diagram")
         if args.output and os.path.abspath(args.plot) == os.path.abspath(args.output):
             raise ConfigError(f"-o and --plot both name {args.plot}; give two files")
-        from ._plots import check_figure
-
         check_figure(args.plot, args.overwrite, "--plot")
     return fmt or "text"
 

@@ -4,7 +4,8 @@
     glassnet perceptron --example and|or|xor|nand|nor [--trace] [--plot FILE.png|FILE.gif]
 
 ``--plot`` draws the input vectors in the plane, so it needs two inputs; that, and the file,
-are checked before training.
+are checked before training (.gif, an animation drawn with Pillow, on every matplotlib version).
+``--overwrite`` without ``--plot FILE`` is refused: it would replace nothing.
 
 Not converging (XOR) is a result, not an error: the command prints why and exits 0.
 """
@@ -84,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
     if args.shuffle and args.mode == "batch":       # said in options, not in the library's shuffle=True
         raise ConfigError("--shuffle reorders the vectors of --mode online; --mode batch adds up a whole epoch, "
                           "so the order does not matter: leave out --shuffle")
+    if args.overwrite and not args.plot:
+        raise ConfigError("--overwrite needs --plot FILE (the only file this command writes); leave out --overwrite")
     if args.example:
         from ..datasets import logic_gate
 
@@ -104,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
         if X.shape[1] != 2:
             raise ConfigError(f"--plot draws the inputs in the plane, so it needs 2 inputs; {source} has "
                               f"R = {X.shape[1]} (use a CSV file with two feature columns, or --example)")
-        check_figure(args.plot, args.overwrite, "--plot")
+        check_figure(args.plot, args.overwrite, "--plot", extra=("gif",))    # .gif: drawn with Pillow below
     net = Perceptron(args.transfer, bias=not args.no_bias, init=args.init, seed=args.seed)
     report = net.train(X, T, epochs=args.epochs, learning_rate=args.learning_rate, mode=args.mode,
                        normalized=args.normalized, shuffle=args.shuffle, pocket=args.pocket, trace=args.trace)
@@ -148,9 +151,9 @@ def _plot(path: str, X, T, report, names) -> None:
     from ..io import atomic_write
     from ..plot import pyplot
     from ..plot.perceptron import animate_training, plot_training
-    from ._plots import save_figure
+    from ._plots import file_suffix, save_figure
 
-    if str(path).lower().endswith(".gif"):
+    if file_suffix(path) == "gif":
         with tempfile.TemporaryDirectory() as folder:
             frames = os.path.join(folder, "training.gif")
             animate_training(X, T, report.history, frames, feature_names=names)

@@ -51,9 +51,12 @@ def enclosed(text: str, start: int, end: int, opens: str = "(,", closes: str = "
 
     A negative number put there needs no parentheses of its own (``tanh(−0.55)``, not
     ``tanh((−0.55))``); anywhere else it keeps them (``e^(−(−0.5))``, ``1 − (−0.5)²``).
+    A LaTeX command is no separator: the ``,`` of the thin space ``\\,`` in ``0.01\\,\\mathrm{net}``
+    is a product, so a negative net there keeps its parentheses (``0.01\\,(-0.9)``).
     """
     before, after = text[:start].rstrip(), text[end:].lstrip()
-    return bool(before) and before[-1] in opens and bool(after) and after[0] in closes
+    return (bool(before) and before[-1] in opens and not before[:-1].endswith("\\")
+            and bool(after) and after[0] in closes)
 
 
 def _text(value, digits: int, bare: bool) -> str:

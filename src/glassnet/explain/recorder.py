@@ -70,7 +70,7 @@ class Trace:
     loss_before: float
     loss_after: float
     out_after: np.ndarray
-    sample_factors: np.ndarray      # s_i of the engine's reduction E = Σ_i s_i L_i (1/n each for the mean)
+    sample_factors: np.ndarray      # s_i of E = Σ_i s_i L_i: the loss's own Loss.sample_factors (1/n for the mean)
     per_sample_loss: np.ndarray     # L_i, the loss of each sample, as the engine computes it
     names: dict = field(default_factory=dict)
 
@@ -88,31 +88,16 @@ def _copy(a):
     return None if a is None else np.array(a, copy=True)
 
 
-def reduction_factors(loss, n: int, sample_weight=None) -> np.ndarray:
-    """Each sample's factor ``s_i`` in the engine's batch reduction, read from the loss itself.
-
-    :class:`glassnet.losses.Loss` reduces a batch as ``E = Σ_i s_i L_i`` and scales each
-    sample's gradient the same way, ``∂E/∂out_i = s_i ∂L_i/∂out_i``: ``s_i = 1/n`` for the
-    plain mean, ``w_i / Σ_j w_j`` with sample weights. The factors are the loss's own
-    (:meth:`~glassnet.losses.Loss.sample_factors`, which its gradient uses), so the explanation
-    prints the reduction the engine applied instead of a second copy of it.
-
-    >>> from glassnet import losses
-    >>> reduction_factors(losses.get("mse"), 4).tolist()
-    [0.25, 0.25, 0.25, 0.25]
-    """
-    return loss.sample_factors(n, sample_weight)
-
-
 def _check_distributions(y: np.ndarray) -> None:
     """Softmax + categorical cross-entropy is explained by its fused ``∂E/∂net = out − target``,
-    which holds when each sample's targets sum to 1 (the engine computes ``out · Σ target − target``)."""
+    which holds when each sample's targets sum to 1 (the engine computes ``out · Σ target − target``).
+    Samples are numbered from 1, as the explanation's ``L_1, L_2, …``."""
     sums = np.asarray(y, dtype=np.float64).sum(axis=1)
     bad = np.flatnonzero(np.abs(sums - 1) > 1e-9)
     if bad.size:
         raise ConfigError(f"targets: with a softmax output and categorical_crossentropy each sample's targets must "
                           f"sum to 1 (one-hot labels or probabilities), as the explained ∂E/∂net = out − target "
-                          f"assumes; sample {bad[0]} sums to {sums[bad[0]]:g}")
+                          f"assumes; sample {bad[0] + 1} sums to {sums[bad[0]]:g}")
 
 
 def check_dense(network) -> list[Dense]:
@@ -180,7 +165,7 @@ def record(network, X, y, learning_rate: float, order: str = "simultaneous", sam
     per_sample = loss.per_sample_from_net(last.net, y) if fused else loss.per_sample(last.out, y)
     return Trace(records, X.copy(), y.copy(), loss.name, loss, float(learning_rate), order,
                  fused, float(loss_before), float(loss_after), out_after,
-                 sample_factors=reduction_factors(loss, X.shape[0], sample_weight),
+                 sample_factors=loss.sample_factors(X.shape[0], sample_weight),
                  per_sample_loss=np.asarray(per_sample, dtype=np.float64).reshape(-1))
 
 
