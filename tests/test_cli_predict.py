@@ -18,7 +18,8 @@ from safetensors.numpy import load_file
 from sklearn import metrics
 
 from glassnet import Dense, Network, io
-from glassnet.cli import _common as C
+from glassnet.cli._data import Data, drop_pandas_index
+from glassnet.cli._report import classification_metrics, regression_metrics
 from glassnet.cli import main
 from glassnet.datasets import load_digits
 
@@ -122,7 +123,7 @@ def test_predict_with_a_bare_model_file_and_bad_model_files(tmp_path, capsys):
 def test_classification_metrics_match_scikit_learn(rng):
     y_true = rng.integers(0, 4, size=300)
     y_pred = np.where(rng.random(300) < 0.6, y_true, rng.integers(0, 3, size=300))   # class 3 never predicted
-    m = C.classification_metrics(y_true, y_pred, 4)
+    m = classification_metrics(y_true, y_pred, 4)
     np.testing.assert_array_equal(m["confusion"], metrics.confusion_matrix(y_true, y_pred, labels=range(4)))
     p, r, f, _ = metrics.precision_recall_fscore_support(y_true, y_pred, labels=range(4), zero_division=0)
     np.testing.assert_allclose(m["precision"], p, rtol=1e-12)
@@ -133,7 +134,7 @@ def test_classification_metrics_match_scikit_learn(rng):
 
 def test_regression_metrics_match_scikit_learn(rng):
     y_true, y_pred = rng.normal(size=(50, 2)), rng.normal(size=(50, 2))
-    m = C.regression_metrics(y_true, y_pred)
+    m = regression_metrics(y_true, y_pred)
     assert m["mse"] == pytest.approx(metrics.mean_squared_error(y_true, y_pred), rel=1e-12)
     assert m["mae"] == pytest.approx(metrics.mean_absolute_error(y_true, y_pred), rel=1e-12)
     assert m["r2"] == pytest.approx(metrics.r2_score(y_true, y_pred), rel=1e-12)
@@ -223,12 +224,12 @@ def test_a_pandas_index_column_is_not_a_feature(animals, tmp_path, capsys):
 def test_an_unnamed_column_of_whole_numbers_is_an_index():
     X = np.array([[3.0, 1.5], [0.0, 2.5], [7.0, 0.5]])
     for first in ([3.0, 0.0, 7.0], [0.0, 0.0, 1.0]):            # df_test.to_csv(); pd.concat([a, b]).to_csv()
-        data = C.Data(np.column_stack([first, X[:, 1]]), None, ["", "a"], None, "shuffled.csv")
-        dropped = C.drop_pandas_index(data)
+        data = Data(np.column_stack([first, X[:, 1]]), None, ["", "a"], None, "shuffled.csv")
+        dropped = drop_pandas_index(data)
         assert dropped.feature_names == ["a"] and dropped.X.tolist() == [[1.5], [2.5], [0.5]]
     for first, names in [([0.0, 1.5, 2.0], ["", "a"]), ([0.0, -1.0, 2.0], ["", "a"]), ([0.0, 1.0, 2.0], ["id", "a"])]:
-        data = C.Data(np.column_stack([first, X[:, 1]]), None, names, None, "x.csv")
-        assert C.drop_pandas_index(data) is data
+        data = Data(np.column_stack([first, X[:, 1]]), None, names, None, "x.csv")
+        assert drop_pandas_index(data) is data
 
 
 def test_a_concatenated_frames_index_is_dropped_and_keep_index_keeps_it(animals, tmp_path, capsys):

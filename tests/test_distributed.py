@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import re
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -182,6 +184,14 @@ def test_unreachable_scheduler_is_a_cluster_error():
     with pytest.raises(ClusterError, match="could not reach"):
         with connect("tcp://127.0.0.1:9", timeout=1):
             pass
+
+
+def test_importing_glassnet_and_checking_a_scheduler_does_not_import_dask():
+    """Dask is an optional extra: only connecting and training import it (a fresh interpreter)."""
+    code = ("import sys, glassnet, glassnet.distributed as d; d.check_scheduler(' local:2 '); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 # ---------------------------------------------------------------- a worker dies mid-training

@@ -22,7 +22,7 @@ import os
 
 import numpy as np
 
-from . import _common as C
+from ._common import check_output
 from .. import checkpoints, training
 from ..errors import ConfigError, GlassnetError, ModelFileError
 
@@ -137,12 +137,12 @@ def _check_model_file(output: str, args, explicit: bool, renamed: bool) -> None:
     the model file a resumed checkpoint recorded (or named after it), or the default name (the last ones
     can be replaced by -o)."""
     if explicit:
-        C.check_output(output, args.overwrite)
+        check_output(output, args.overwrite)
         return
     source = (f"the model file named after {args.resume}," if renamed else
               f"the model file recorded in {args.resume}," if args.resume else "the default model file")
     try:
-        C.check_output(output, args.overwrite, source)
+        check_output(output, args.overwrite, source)
     except ConfigError as exc:
         raise ConfigError(f"{exc}; give -o FILE to save the model elsewhere") from None
 

@@ -21,7 +21,7 @@ import os
 
 import numpy as np
 
-from . import _common as C
+from ._common import check_output
 from ..errors import ConfigError
 
 
@@ -43,7 +43,7 @@ def paths(folder: str, meta: dict, overwrite: bool) -> dict[str, str]:
     os.makedirs(folder, exist_ok=True)
     files = {n: os.path.join(folder, f"{n}.png") for n in names}
     for path in files.values():
-        C.check_output(path, overwrite, "--plots")
+        check_output(path, overwrite, "--plots")
     return files
 
 
@@ -90,7 +90,7 @@ def check_figure(path: str, overwrite: bool, option: str, extra: tuple[str, ...]
     if suffix not in formats:
         raise ConfigError(f"{option} {path}: cannot write .{suffix} files; use .png, .svg or .pdf "
                           f"(or {', '.join('.' + f for f in formats if f not in ('png', 'svg', 'pdf'))})")
-    C.check_output(str(path), overwrite, option)
+    check_output(str(path), overwrite, option)
     return suffix
 
 

@@ -12,7 +12,8 @@ import argparse
 
 import numpy as np
 
-from . import _common as C
+from ._model import load_model, model_data, model_input
+from ._report import classification_metrics, classification_report, regression_metrics, table
 from . import add_common
 from .predict import add_model_data
 from .. import training
@@ -36,9 +37,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args) -> int:
-    model = C.load_model(args.model, args.data, "evaluate")
-    data = C.model_data(args.data, model, args, need_target=True)
-    X = C.model_input(model, data)
+    model = load_model(args.model, args.data, "evaluate")
+    data = model_data(args.data, model, args, need_target=True)
+    X = model_input(model, data)
     net = model.network
     out = net.predict(X)
     pred, proba = model.decode(out)
@@ -46,14 +47,14 @@ def run(args) -> int:
     loss = training.evaluate(net, X, target)["loss"]
     rows = [["samples", len(X)]]
     if model.task == "classify":
-        m = C.classification_metrics(target.astype(np.int64), proba.argmax(axis=1), len(model.classes))
+        m = classification_metrics(target.astype(np.int64), proba.argmax(axis=1), len(model.classes))
         rows += [["accuracy", f"{m['accuracy']:.4f}"], ["loss", f"{loss:.4f}"]]
-        print(C.table(rows, right=False))
+        print(table(rows, right=False))
         print()
-        print(C.classification_report(m, model.classes))
+        print(classification_report(m, model.classes))
         return 0
     truth = np.asarray(data.y, dtype=np.float64).reshape(len(X), -1)
-    rows += [[k, f"{v:.6g}"] for k, v in C.regression_metrics(truth, pred).items()]
+    rows += [[k, f"{v:.6g}"] for k, v in regression_metrics(truth, pred).items()]
     rows.append(["loss", f"{loss:.6g}"])
-    print(C.table(rows, right=False))
+    print(table(rows, right=False))
     return 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from . import _common as C
+from ._report import table
 from . import add_common
 from .. import io
 
@@ -50,10 +50,10 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(info, indent=2))
         return 0
-    print(C.table([["file", info["path"]], ["format", f"glassnet {info['format']} (format version "
-                                                          f"{info['format_version']})"],
-                   ["written by", f"glassnet {info['glassnet_version']}"],
-                   ["parameters", f"{info['n_params']:,}"]], right=False))
+    print(table([["file", info["path"]], ["format", f"glassnet {info['format']} (format version "
+                                                        f"{info['format_version']})"],
+                 ["written by", f"glassnet {info['glassnet_version']}"],
+                 ["parameters", f"{info['n_params']:,}"]], right=False))
     print()
     print(info["summary"])
     training = info.get("training")
@@ -69,5 +69,5 @@ def run(args) -> int:
         rows += [[f"  {k}", _short(v)] for k, v in settings.items() if v not in (None, [], False)]
         shown = {r[0].strip() for r in rows} | {"settings", "history", "tool"}
         rows += [[f"  {k}", _short(v)] for k, v in training.items() if k not in shown and v is not None]
-        print(C.table(rows, right=False))
+        print(table(rows, right=False))
     return 0

@@ -15,7 +15,8 @@ import csv
 import io as _io
 import sys
 
-from . import _common as C
+from ._common import check_output, write_text
+from ._model import load_model, model_data, model_input
 from . import add_common
 
 EXAMPLES = """examples:
@@ -59,10 +60,10 @@ def add_model_data(p: argparse.ArgumentParser) -> None:
 
 def run(args) -> int:
     if args.output:
-        C.check_output(args.output, args.overwrite)
-    model = C.load_model(args.model, args.data, "predict")
-    data = C.model_data(args.data, model, args, need_target=False)
-    pred, proba = model.decode(model.network.predict(C.model_input(model, data)))
+        check_output(args.output, args.overwrite)
+    model = load_model(args.model, args.data, "predict")
+    data = model_data(args.data, model, args, need_target=False)
+    pred, proba = model.decode(model.network.predict(model_input(model, data)))
     buffer = _io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if model.task == "classify":
@@ -75,7 +76,7 @@ def run(args) -> int:
     writer.writerow(header)
     writer.writerows(rows)
     if args.output:
-        C.write_text(args.output, buffer.getvalue(), args.overwrite)
+        write_text(args.output, buffer.getvalue(), args.overwrite)
         if not args.quiet:
             print(f"wrote {len(pred)} predictions to {args.output}", file=sys.stderr)
     else:

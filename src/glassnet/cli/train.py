@@ -29,7 +29,9 @@ import time
 import numpy as np
 
 from . import _checkpoint, _plots, _progress
-from . import _common as C
+from ._data import Data, decide_task, encode_classes, load_data
+from ._network import build_mlp, parse_layers
+from ._report import regression_metrics, table
 from . import add_common
 from .. import activations, datasets, io, losses, optimizers, training
 from ..errors import ConfigError, DataError, DivergenceError
@@ -151,17 +153,17 @@ def _settings(args, saved: dict | None) -> dict:
 def _load(s: dict):
     """(X_train, X_test, y_train, y_test, meta) with y as the network wants it and meta for the model file."""
     if s["data"]:
-        d = C.load_data(s["data"], target=s["target"], labels=s["labels"], features=s["features"],
-                        delimiter=s["delimiter"], keep_index=s["keep_index"])
+        d = load_data(s["data"], target=s["target"], labels=s["labels"], features=s["features"],
+                      delimiter=s["delimiter"], keep_index=s["keep_index"])
         name = os.path.basename(s["data"][0]).split(".")[0] or "model"
     else:
         X, y = datasets.load_digits(split=False)
-        d, name = C.Data(X, y, None, None, "digits (scikit-learn's 8x8 handwritten digits)"), "digits"
-    task = C.decide_task(d.y, s["task"], d.source)
+        d, name = Data(X, y, None, None, "digits (scikit-learn's 8x8 handwritten digits)"), "digits"
+    task = decide_task(d.y, s["task"], d.source)
     meta = {"tool": "glassnet train", "task": task, "data": d.source, "target": d.target,
             "feature_names": d.feature_names, "header": d.header, "n_features": int(d.X.shape[1])}
     if task == "classify":
-        meta["classes"], y = C.encode_classes(d.y, d.source)
+        meta["classes"], y = encode_classes(d.y, d.source)
     else:
         y = d.y.astype(np.float64).reshape(len(d.y), -1)
     n, t = len(y), s["test_split"]
@@ -215,8 +217,8 @@ def run(args) -> int:
                               "leave out --batch-size")
     Xtr, Xte, ytr, yte, meta, name = _load(s)
     task, classes = meta["task"], meta.get("classes")
-    net, s["loss"] = C.build_mlp(Xtr.shape[1], C.parse_layers(s["layers"]), s["activation"], task,
-                                 len(classes) if classes else ytr.shape[1], s["loss"], s["dtype"], s["seed"])
+    net, s["loss"] = build_mlp(Xtr.shape[1], parse_layers(s["layers"]), s["activation"], task,
+                               len(classes) if classes else ytr.shape[1], s["loss"], s["dtype"], s["seed"])
     if s["loss"] == "binary_crossentropy":
         ytr, yte = ytr.astype(np.float64), yte.astype(np.float64)
     opt = optimizers.get(s["optimizer"], **({} if s["lr"] is None else {"lr": s["lr"]}))
@@ -271,7 +273,7 @@ def run(args) -> int:
     if not args.quiet:
         rows += [["epochs", meta["epochs_run"]], ["training time", f"{seconds:.2f} s"],
                  ["parameters", f"{net.n_params:,}"], ["model", output]]
-        print(C.table(rows, right=False))
+        print(table(rows, right=False))
         for path in plots.values():
             print(f"plot: {path}")
     return 0
@@ -329,6 +331,6 @@ def _test(net, Xte, yte, meta: dict, s: dict) -> list[list]:
         return [["test accuracy", f"{accuracy:.4f} ({int(round(accuracy * len(yte)))}/{len(yte)})"],
                 ["test loss", f"{loss:.4f}"]]
     truth, _ = model.decode(yte)                     # the true values in the target's units
-    m = C.regression_metrics(truth, pred)
+    m = regression_metrics(truth, pred)
     meta["test"] = {**m, "samples": len(yte)}
     return [[f"test {k}", f"{v:.4g}"] for k, v in m.items()]

@@ -24,108 +24,32 @@ refused, because the result would no longer equal full-batch training.
 A step either completes or changes nothing: the optimizer runs only after every
 partition's gradient has arrived and been checked (count of samples, shapes,
 finiteness). When a worker dies, Dask recomputes its partitions elsewhere and the
-step is retried; if it still cannot finish, :class:`ClusterError` says so and the
-weights are those after the last completed step.
+step is retried; if it still cannot finish, :class:`~glassnet.distributed.ClusterError`
+says so and the weights are those after the last completed step.
 
-Dask is an optional extra (``pip install "glassnet[dask]"``); it is imported only
+The client comes from :func:`glassnet.distributed.connect`; Dask is imported only
 inside the functions here.
-
->>> from glassnet import Network, Dense                                # doctest: +SKIP
->>> from glassnet.distributed import connect, fit_distributed          # doctest: +SKIP
->>> net = Network([Dense(8, "tanh"), Dense(1)], loss="mse", input_shape=4, seed=0)   # doctest: +SKIP
->>> with connect("local:2") as client:                                 # doctest: +SKIP
-...     history = fit_distributed(net, X, y, client=client, steps=100, optimizer="adam")
->>> history.history["bytes_sent"][-1]                                  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import threading
 import time
-from typing import Iterator, Sequence
+from typing import Sequence
 
 import numpy as np
 
-from . import activations, losses
-from . import io as _io
-from . import optimizers as _optimizers
-from .errors import ConfigError, DataError, DivergenceError, GlassnetError
-from .network import Network
-from .training import Callback, History, _CallbackList, _positive_int, _skip_data_gradient, _targets, evaluate
-
-__all__ = ["ClusterError", "DataParallel", "fit_distributed", "connect"]
+from .. import activations, losses
+from .. import io as _io
+from .. import optimizers as _optimizers
+from ..errors import ConfigError, DataError, DivergenceError, GlassnetError
+from ..network import Network
+from ..training import Callback, History, _CallbackList, _positive_int, _skip_data_gradient, _targets, evaluate
+from .cluster import ClusterError, _dask
 
 _WHERE = "the network sent to the workers"
-
-
-class ClusterError(GlassnetError, RuntimeError):
-    """The Dask cluster could not finish a training step (a worker died for good, a timeout,
-    an unreachable scheduler). The network keeps the weights of the last completed step."""
-
-
-def _dask():
-    try:
-        import dask.array as da
-        import distributed
-    except ImportError:
-        raise ConfigError('glassnet.distributed needs Dask: pip install "glassnet[dask]" '
-                          "(dask[array], distributed)") from None
-    return da, distributed
-
-
-# ---------------------------------------------------------------- a cluster to talk to
-
-def check_scheduler(scheduler) -> str:
-    """``scheduler`` stripped, once it has the form :func:`connect` accepts (checked without Dask).
-
-    >>> check_scheduler(" local:2 ")
-    'local:2'
-    """
-    if not isinstance(scheduler, str) or not scheduler.strip():
-        raise ConfigError(f"scheduler must be an address such as 'tcp://host:8786' or 'local:N'; got {scheduler!r}")
-    scheduler = scheduler.strip()
-    if scheduler.startswith("local:"):
-        count = scheduler[len("local:"):]
-        if not count.isdigit() or int(count) < 1:
-            raise ConfigError(f"scheduler 'local:N' needs a positive number of workers N; got {scheduler!r}")
-    return scheduler
-
-
-@contextlib.contextmanager
-def connect(scheduler: str, *, timeout: float = 30.0, processes: bool = True) -> Iterator:
-    """A ``distributed.Client`` for ``scheduler``, closed on exit.
-
-    Parameters
-    ----------
-    scheduler : str
-        The address of a running Dask scheduler (``"tcp://10.0.0.5:8786"``), or
-        ``"local:N"`` to start a ``LocalCluster`` of ``N`` single-threaded workers on
-        this machine, listening on loopback only (``tcp://127.0.0.1``), without a dashboard.
-    timeout : float
-        Seconds to wait for the scheduler.
-    processes : bool
-        For ``local:N``: workers in their own processes (default) or as threads.
-    """
-    scheduler = check_scheduler(scheduler)
-    _, distributed = _dask()
-    if scheduler.startswith("local:"):
-        count = scheduler[len("local:"):]
-        # Loopback only (in-process clusters too: otherwise their HTTP server listens on every interface).
-        options = dict(n_workers=int(count), threads_per_worker=1, processes=processes, host="127.0.0.1",
-                       protocol="tcp", dashboard_address=None)
-        with distributed.LocalCluster(**options) as cluster, distributed.Client(cluster, timeout=timeout) as client:
-            yield client
-        return
-    try:
-        client = distributed.Client(scheduler, timeout=timeout)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise ClusterError(f"could not reach the Dask scheduler at {scheduler!r} within {timeout:g} s ({exc}); "
-                           "check the address, or use 'local:N' for a cluster on this machine") from None
-    with client:
-        yield client
 
 
 # ---------------------------------------------------------------- on the workers
@@ -199,11 +123,18 @@ def _spec(network: Network) -> str:
                        "frozen": [name for name, flag in network.trainable.items() if not flag]}, sort_keys=True)
     rebuilt = _worker_network(spec)                # what a worker will build, built here once to check it
     shapes = {k: v.shape for k, v in network.params.items()}
-    if {k: v.shape for k, v in rebuilt.params.items()} != shapes or rebuilt.flat_grads.size != network.flat_grads.size:
-        raise ConfigError(f"the network rebuilt from its architecture has parameters "
-                          f"{ {k: v.shape for k, v in rebuilt.params.items()} }, not {shapes}: "
+    got = {k: v.shape for k, v in rebuilt.params.items()}
+    if got != shapes or rebuilt.flat_grads.size != network.flat_grads.size:
+        raise ConfigError(f"the network rebuilt from its architecture has parameters {got}, not {shapes}: "
                           "a layer's config() does not describe it fully")
     return spec
+
+
+def _known_rows(arr):
+    """The Dask array ``arr`` with its row-block sizes known (boolean indexing leaves them nan)."""
+    if arr.ndim and any(math.isnan(c) for c in arr.chunks[0]):
+        arr = arr.compute_chunk_sizes()
+    return arr
 
 
 def _rows(da, data, name: str, chunks: tuple, dtype=None):
@@ -212,9 +143,7 @@ def _rows(da, data, name: str, chunks: tuple, dtype=None):
         data = np.asarray(data)
         if data.ndim and data.shape[0] == sum(chunks):  # split here: no one worker gets it all first
             data = da.from_array(data, chunks=(tuple(chunks),) + data.shape[1:])
-    arr = data if isinstance(data, da.Array) else da.from_array(data, chunks=-1)
-    if arr.ndim and any(math.isnan(c) for c in arr.chunks[0]):
-        arr = arr.compute_chunk_sizes()               # e.g. after boolean indexing
+    arr = _known_rows(data if isinstance(data, da.Array) else da.from_array(data, chunks=-1))
     if arr.ndim == 0 or arr.shape[0] != sum(chunks):
         raise DataError(f"{name} must have one row per sample ({sum(chunks)}); got shape {arr.shape}")
     if dtype is not None and arr.dtype != dtype:
@@ -260,9 +189,7 @@ class DataParallel:
         if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
             raise ConfigError(f"retries must be an integer >= 0; got {retries!r}")
         self.timeout, self.retries = float(timeout), retries
-        X = X if isinstance(X, da.Array) else np.asarray(X)
-        if isinstance(X, da.Array) and X.ndim and any(math.isnan(c) for c in X.chunks[0]):
-            X = X.compute_chunk_sizes()                   # e.g. after boolean indexing
+        X = _known_rows(X) if isinstance(X, da.Array) else np.asarray(X)
         if X.ndim < 2 or X.shape[0] == 0:
             raise DataError(f"X must have samples first and at least one feature; got shape {X.shape}")
         if not network.built:
