@@ -316,3 +316,47 @@ def test_user_activation_trains_and_passes_gradcheck(rng):
     losses = [net.train_step(X, y, learning_rate=0.1) for _ in range(200)]
     assert losses[-1] < 0.5 * losses[0]
     assert net.layers[0].activation is swish
+
+
+# ---------------------------------------------------------------- registering and naming with parameters
+
+def test_register_refuses_to_replace_a_builtin():
+    for name in ("sigmoid", "leaky_relu", "Leaky-ReLU", "logistic"):
+        fake = Activation(name, value=lambda net: net, derivative=lambda net, out: np.ones_like(net))
+        with pytest.raises(ConfigError, match="built-in.*choose another name"):
+            activations.register(fake)
+    with pytest.raises(ConfigError, match="built-in"):
+        activations.register(activations.leaky_relu(0.2))
+    # nothing changed: leaky_relu still has slope 0.01 and sigmoid is still σ
+    assert activations.get("leaky_relu").params == {"alpha": 0.01}
+    assert activations.get("sigmoid")(np.array([0.0]))[0] == 0.5
+
+
+def test_register_replaces_a_user_name_only_when_asked():
+    first = Activation("cube_reg_test", value=lambda net: net ** 3, derivative=lambda net, out: 3 * net ** 2)
+    second = Activation("cube_reg_test", value=lambda net: net ** 3, derivative=lambda net, out: 3 * net ** 2)
+    try:
+        assert activations.register(first) is first
+        assert activations.register(first) is first          # the same object again: nothing to replace
+        with pytest.raises(ConfigError, match="already registered.*replace=True"):
+            activations.register(second)
+        assert activations.get("cube_reg_test") is first
+        activations.register(second, replace=True)
+        assert activations.get("cube_reg_test") is second
+    finally:
+        activations._REGISTRY.pop("cube_reg_test", None)
+
+
+def test_a_parametric_activation_is_named_with_its_parameters():
+    lr = activations.leaky_relu(0.2)
+    assert activations.to_config(lr) == {"name": "leaky_relu", "alpha": 0.2}
+    back = activations.get({"name": "leaky_relu", "alpha": 0.2})
+    # out = net if net > 0 else 0.2 · net; f' = 1 if net > 0 else 0.2
+    np.testing.assert_array_equal(back(np.array([-1.0, 3.0])), [-0.2, 3.0])
+    np.testing.assert_array_equal(back.derivative(np.array([-1.0, 3.0]), None), [0.2, 1.0])
+    assert activations.to_config(activations.get("tanh")) == "tanh"
+    assert activations.get({"name": "tanh"}) is activations.get("tanh")
+    for bad in ({"name": "leaky_relu", "alpha": "0.2"}, {"name": "leaky_relu", "beta": 1},
+                {"name": "tanh", "alpha": 1}, {"alpha": 1}, {"name": "leaky_relu", "alpha": float("nan")}):
+        with pytest.raises(ConfigError):
+            activations.get(bad)

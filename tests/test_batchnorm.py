@@ -162,3 +162,12 @@ def test_errors_and_config():
         layer.forward(np.ones((2, 4)))
     assert BatchNorm(momentum=0.01).config() == {"momentum": 0.01}
     assert repr(BatchNorm()) == "BatchNorm()" and BatchNorm.kind == "batchnorm"
+
+
+def test_a_last_mini_batch_of_one_sample_points_at_batch_size():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(33, 3)), rng.normal(size=(33, 1))   # 33 = 32 + 1: the last batch has 1 sample
+    net = Network([Dense(4), BatchNorm(), Dense(1)], loss="mse", input_shape=3, seed=0)
+    with pytest.raises(DataError, match=r"batch_size.*at least 2 samples in the last batch"):
+        net.fit(X, y, epochs=1, batch_size=32, verbose=0)
+    net.fit(X, y, epochs=1, batch_size=16 + 1, verbose=0)       # 17 + 16: fine

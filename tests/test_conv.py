@@ -230,3 +230,12 @@ def test_initial_values_and_their_shapes_are_checked():
         built(Conv2D(2, 3, kernel_initializer=lambda shape, i, o, rng, dtype: np.zeros(3)), (1, 5, 5))
     with pytest.raises(NotFittedError, match="build"):
         Conv2D(2, 3).forward(np.zeros((1, 1, 5, 5)))
+
+
+def test_channels_last_input_shape_is_named_in_the_message():
+    with pytest.raises(ConfigError, match=r"channels first, \(C, H, W\); \(8, 8, 1\) looks channels last: "
+                                          r"use input_shape=\(1, 8, 8\)"):
+        Network([Conv2D(4, 3), Flatten(), Dense(2)], input_shape=(8, 8, 1), seed=0)
+    with pytest.raises(ConfigError, match="smaller kernel") as info:          # a real (C, H, W): no hint
+        Network([Conv2D(4, 5), Flatten(), Dense(2)], input_shape=(1, 4, 4), seed=0)
+    assert "channels last" not in str(info.value)

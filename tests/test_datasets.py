@@ -508,3 +508,32 @@ def test_train_test_split_errors(kwargs, pattern):
         datasets.train_test_split(np.zeros((10, 2)), np.arange(10) % 2, **kwargs)
     with pytest.raises(DataError, match="same number of rows"):
         datasets.train_test_split(np.zeros((10, 2)), np.zeros(9))
+
+
+# --------------------------------------------------------------------------- random_state, scikit-learn's spelling
+
+@pytest.mark.parametrize("make", [datasets.make_xor, datasets.make_blobs, datasets.make_moons,
+                                  datasets.make_circles, datasets.make_spirals])
+def test_random_state_is_a_synonym_of_seed(make):
+    X1, y1 = make(random_state=3)
+    X2, y2 = make(seed=3)
+    np.testing.assert_array_equal(X1, X2)
+    np.testing.assert_array_equal(y1, y2)
+    with pytest.raises(DataError, match="both seed=1 and random_state=2"):
+        make(seed=1, random_state=2)
+
+
+def test_train_test_split_accepts_random_state():
+    X, y = datasets.make_blobs(60, seed=0)
+    a = datasets.train_test_split(X, y, random_state=5)
+    b = datasets.train_test_split(X, y, seed=5)
+    for u, v in zip(a, b):
+        np.testing.assert_array_equal(u, v)
+    with pytest.raises(DataError, match="random_state is scikit-learn's spelling"):
+        datasets.train_test_split(X, y, seed=1, random_state=5)
+
+
+def test_load_digits_accepts_random_state():
+    a = datasets.load_digits(random_state=4)
+    b = datasets.load_digits(seed=4)
+    np.testing.assert_array_equal(a[3], b[3])

@@ -458,3 +458,26 @@ def test_softmax_cross_entropy_targets_must_be_distributions_for_the_fused_formu
     for k in (1, 2, 3):
         s = e.step(f"∂E_total/∂net_o{k}")
         assert evaluate(s.substituted) == pytest.approx(s.value, rel=1e-9)
+
+
+def test_class_labels_are_explained_as_their_one_hot_targets():
+    make = lambda: Network([Dense(2, "tanh"), Dense(3, "softmax")], loss="categorical_crossentropy",
+                           input_shape=2, seed=0)
+    X = np.array([[0.2, -0.4], [0.9, 0.1]])
+    assert str(explain(make(), X, np.array([0, 2]), view="matrix")) == \
+        str(explain(make(), X, np.eye(3)[[0, 2]], view="matrix"))
+
+
+def test_the_refusal_of_a_weight_penalty_shows_how_to_explain_the_data_part():
+    import copy
+    net = Network([Dense(2, "tanh")], input_shape=2, seed=0, l2=0.1)
+    X, y = np.array([[0.5, 1.0]]), np.array([[0.1, 0.9]])
+    with pytest.raises(ConfigError, match=r"copy\.deepcopy.*plain\.l2 = 0\.0"):
+        explain(net, X, y)
+    plain = copy.deepcopy(net)
+    plain.l2 = 0.0
+    e = explain(plain, X, y)
+    _, data_grads = plain.gradients(X, y)
+    _, full_grads = net.gradients(X, y)             # the penalty's share is (l2/n)·W, n = 1
+    assert np.allclose(full_grads["W1"] - data_grads["W1"], 0.1 * net.params["W1"], rtol=0, atol=1e-15)
+    assert e.step("∂E_total/∂w1").value == pytest.approx(data_grads["W1"][0, 0], rel=1e-12)

@@ -158,3 +158,10 @@ def test_gradcheck_with_dropout_and_batchnorm_uses_training_passes():
     assert net.layers[2].fixed_mask is None            # random masks again afterwards
     for k, v in before.items():                        # running statistics untouched
         np.testing.assert_array_equal(net.layers[1].state[k], v)
+
+
+def test_gradcheck_takes_class_labels():
+    from glassnet import Dense, Network, gradcheck
+    net = Network([Dense(3, "tanh"), Dense(3, "softmax")], loss="categorical_crossentropy", input_shape=2, seed=0)
+    X = np.array([[0.3, -0.7], [1.1, 0.4]])
+    gradcheck(net, X, np.array([0, 2]))

@@ -12,6 +12,7 @@ import json
 import os
 import pickle
 import re
+import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -152,8 +153,9 @@ def test_save_refuses_unregistered_activation_loss_and_layer(tmp_path):
     custom = Activation("cube", value=lambda net: net ** 3, derivative=lambda net, out: 3 * net ** 2)
     with pytest.raises(ModelFileError, match=r"'cube'.*register"):
         gio.save(Network([Dense(2, custom)], input_shape=2), path)
-    with pytest.raises(ModelFileError, match=r"'leaky_relu'.*register"):  # alpha=0.2 would be lost
-        gio.save(Network([Dense(2, activations.leaky_relu(0.2))], input_shape=2), path)
+    lookalike = Activation("leaky_relu", value=lambda net: net, derivative=lambda net, out: np.ones_like(net))
+    with pytest.raises(ModelFileError, match=r"'leaky_relu'.*user-defined.*register"):
+        gio.save(Network([Dense(2, lookalike)], input_shape=2), path)
     loss = losses.Loss("l1_io_test", per_sample=lambda o, t: np.abs(o - t).sum(axis=1),
                        grad=lambda o, t: np.sign(o - t))
     with pytest.raises(ModelFileError, match=r"'l1_io_test'.*register"):
@@ -505,3 +507,69 @@ def test_docs_examples_run_including_pytorch(tmp_path, monkeypatch, capsys):
     assert "['setosa']\n" in capsys.readouterr().out and namespace["proba"].argmax() == 0   # a setosa
     assert np.allclose(namespace["out"].sum(axis=1), 1.0)  # softmax rows: the comparison ran on real outputs
     assert "torch" in sys.modules
+
+
+# ---------------------------------------------------------------- parametric activations
+
+_ROUND_TRIP = """
+import json, sys
+import numpy as np
+import glassnet.io as gio
+net = gio.load(sys.argv[1])
+print(json.dumps({"params": net.layers[0].activation.params,
+                  "out": net.predict(np.array([[-1.0, 0.5], [2.0, -3.0]])).tolist()}))
+"""
+
+
+def _in_fresh_process(path) -> dict:
+    done = subprocess.run([sys.executable, "-c", _ROUND_TRIP, str(path)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_leaky_relu_alpha_survives_a_fresh_process(tmp_path):
+    path = tmp_path / "m.safetensors"
+    net = Network([Dense(1, activations.leaky_relu(0.2), W=[[1.0, 0.0]], b=[0.0])], input_shape=2)
+    gio.save(net, path)
+    arch = gio.architecture(gio.load(path))
+    assert arch["layers"][0]["config"]["activation"] == {"name": "leaky_relu", "alpha": 0.2}
+    got = _in_fresh_process(path)
+    # out = net if net > 0 else 0.2 · net, net = x₁: −1 → −0.2, 2 → 2
+    assert got == {"params": {"alpha": 0.2}, "out": [[-0.2], [2.0]]}
+    # the default slope saves too (it used to be refused)
+    gio.save(Network([Dense(2, activations.leaky_relu())], input_shape=2), tmp_path / "d.safetensors")
+    assert gio.load(tmp_path / "d.safetensors").layers[0].activation.params == {"alpha": 0.01}
+
+
+_SAVEABLE = [n for n in activations.names() if activations.get(n).differentiable]
+
+
+@pytest.mark.parametrize("name", _SAVEABLE)
+def test_every_builtin_activation_round_trips_in_a_fresh_process(tmp_path, name):
+    path = tmp_path / "m.safetensors"
+    loss = "categorical_crossentropy" if name == "softmax" else "total_error"
+    first = Network([Dense(2, name)], loss=loss, input_shape=2, seed=3)
+    gio.save(first, path)
+    got = _in_fresh_process(path)
+    want = first.predict(np.array([[-1.0, 0.5], [2.0, -3.0]]))
+    np.testing.assert_array_equal(np.array(got["out"]), want)
+    assert got["params"] == activations.get(name).params
+
+
+def test_old_files_naming_leaky_relu_load_with_the_default_slope():
+    arch = {"input_shape": [2], "dtype": "float64", "loss": "total_error",
+            "layers": [{"kind": "dense", "config": {"units": 2, "activation": "leaky_relu"}}]}
+    net = gio._network_from_architecture(arch, "old.safetensors", 2**20)
+    assert net.layers[0].activation is activations.get("leaky_relu")
+    assert net.layers[0].activation.params == {"alpha": 0.01}
+
+
+@pytest.mark.parametrize("bad", [{"name": "leaky_relu", "alpha": "x"}, {"name": "leaky_relu", "beta": 1},
+                                 {"name": "leaky_relu", "alpha": float("inf")}, {"name": "sigmoid", "alpha": 1},
+                                 {"name": "nope"}, {"alpha": 1}, 3])
+def test_a_bad_parametric_activation_in_a_file_is_a_model_file_error(bad):
+    arch = {"input_shape": [2], "dtype": "float64", "loss": "total_error",
+            "layers": [{"kind": "dense", "config": {"units": 2, "activation": bad}}]}
+    with pytest.raises(ModelFileError, match="activation"):
+        gio._network_from_architecture(arch, "bad.safetensors", 2**20)

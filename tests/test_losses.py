@@ -416,3 +416,8 @@ def test_terms_of_saturated_outputs_are_finite_at_the_log_floor(name, dtype):
     assert terms.dtype == dtype and np.all(np.isfinite(terms))
     np.testing.assert_allclose(terms[0], np.array(expected) / K_, rtol=1e-6)
     assert losses.get(name).value(out, target) == pytest.approx(float(terms.sum()), rel=1e-6)
+
+
+def test_sparse_categorical_crossentropy_is_keras_name_for_the_same_loss():
+    from glassnet import losses
+    assert losses.get("sparse_categorical_crossentropy") is losses.get("categorical_crossentropy")

@@ -341,3 +341,80 @@ def test_a_layer_that_cannot_take_its_input_is_named_with_its_position_and_shape
     with pytest.raises(ConfigError, match=r"layer 2 of 2 \(MaxPool2D\), given samples of shape \(2, 3, 3\): "
                                           r".*larger than the image"):
         Network([Conv2D(2, 3), MaxPool2D(4)], input_shape=(1, 5, 5))
+
+
+# ----------------------------------------------------------- loss / output pairings
+
+
+@pytest.mark.parametrize("layers, loss, match", [
+    ([Dense(4, "relu"), Dense(1, "sigmoid")], "categorical_crossentropy", "1 unit"),
+    ([Dense(10)], "categorical_crossentropy", "softmax"),          # PyTorch's loss-on-logits habit
+    ([Dense(3, "relu")], "cce", "softmax"),
+    ([Dense(1)], "binary_crossentropy", "sigmoid"),
+    ([Dense(2, "tanh")], "bce", "sigmoid"),
+])
+def test_a_cross_entropy_after_outputs_that_are_not_probabilities_is_refused(layers, loss, match):
+    with pytest.raises(ConfigError, match=match):
+        Network(layers, loss=loss, input_shape=3)
+
+
+def test_setting_a_mismatched_loss_later_is_refused_and_keeps_the_old_one():
+    net = Network([Dense(3)], loss="mse", input_shape=2)
+    with pytest.raises(ConfigError, match="adding 'softmax'"):
+        net.loss = "categorical_crossentropy"
+    assert net.loss.name == "mse"
+
+
+def test_probability_outputs_keep_their_cross_entropies():
+    probs = Activation("my_probs", lambda z: 1 / (1 + np.exp(-z)), lambda z, out: out * (1 - out))
+    for layer, loss in [(Dense(3, "softmax"), "categorical_crossentropy"), (Dense(3, "sigmoid"), "cce"),
+                        (Dense(1, "sigmoid"), "binary_crossentropy"), (Dense(3, "softmax"), "bce"),
+                        (Dense(2, probs), "bce"), (Dense(2, probs), "cce")]:
+        assert Network([layer], loss=loss, input_shape=2).loss.name in ("categorical_crossentropy",
+                                                                        "binary_crossentropy")
+
+
+# ----------------------------------------------------------- class labels everywhere
+
+
+def labelled_net() -> Network:
+    return Network([Dense(4, "tanh"), Dense(3, "softmax")], loss="sparse_categorical_crossentropy",
+                   input_shape=2, seed=0)
+
+
+X3 = np.array([[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [0.0, 2.0]])
+LABELS = np.array([0, 2, 1, 2])
+ONEHOT = np.eye(3)[LABELS]
+
+
+@pytest.mark.parametrize("labels", [LABELS, LABELS.reshape(-1, 1), LABELS.astype(float), LABELS.astype(np.uint8)])
+def test_class_labels_mean_their_one_hot_targets_in_every_entry_point(labels):
+    net = labelled_net()
+    assert net.loss_value(X3, labels) == net.loss_value(X3, ONEHOT)
+    loss_l, grads_l = net.gradients(X3, labels)
+    loss_o, grads_o = net.gradients(X3, ONEHOT)
+    assert loss_l == loss_o and all(np.array_equal(grads_l[k], grads_o[k]) for k in grads_o)
+    a, b = labelled_net(), labelled_net()
+    assert a.train_step(X3, labels, 0.1) == b.train_step(X3, ONEHOT, 0.1)
+    assert all(np.array_equal(a.params[k], b.params[k]) for k in a.params)
+
+
+@pytest.mark.parametrize("labels, match", [
+    (np.array([0, 3, 1, 2]), "labels 0 to 2"),
+    (np.array([0, -1, 1, 2]), "labels 0 to 2"),
+    (np.array([0, 1.5, 1, 2]), "not a whole number"),
+])
+def test_bad_class_labels_say_what_to_pass(labels, match):
+    with pytest.raises(DataError, match=match):
+        labelled_net().loss_value(X3, labels)
+
+
+def test_a_deep_copy_trains_its_own_parameters():
+    import copy
+    net = labelled_net()
+    before = net.get_params()
+    twin = copy.deepcopy(net)
+    twin.train_step(X3, LABELS, 0.5)            # the step writes through the flat buffer
+    assert np.shares_memory(twin.params["W1"], twin.flat_params)
+    assert not np.array_equal(twin.params["W1"], before["W1"])
+    assert all(np.array_equal(net.params[k], before[k]) for k in before)

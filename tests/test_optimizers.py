@@ -203,3 +203,32 @@ def test_registry():
     assert optimizers.get("sgd", momentum=0.9).momentum == 0.9
     assert optimizers.names() == ["adam", "adamw", "rmsprop", "sgd"]
     assert repr(SGD(lr=0.1, momentum=0.9)) == "SGD(lr=0.1, momentum=0.9, nesterov=False)"
+
+
+# ---------------------------------------------------------------- learning_rate, the Keras/PyTorch spelling
+
+@pytest.mark.parametrize("name", ["sgd", "rmsprop", "adam", "adamw"])
+def test_learning_rate_is_a_synonym_of_lr(name):
+    from glassnet import optimizers
+    cls = optimizers._REGISTRY[name]
+    assert cls(learning_rate=0.25).lr == 0.25
+    assert optimizers.get(name, learning_rate=0.25).lr == 0.25
+    assert cls().lr == (0.01 if name in ("sgd", "rmsprop") else 0.001)     # torch's defaults unchanged
+    with pytest.raises(ConfigError, match="both lr=.*learning_rate"):
+        cls(lr=0.1, learning_rate=0.2)
+    with pytest.raises(ConfigError, match="learning_rate"):
+        cls(learning_rate=0.0)
+
+
+def test_learning_rate_gives_the_same_step_as_lr():
+    # θ = 1, g = 0.5, η = 0.1: θ ← 1 − 0.1·0.5 = 0.95
+    from glassnet.optimizers import SGD
+    p = np.array([1.0])
+    SGD(learning_rate=0.1).step(p, np.array([0.5]))
+    assert p.tolist() == [0.95]
+
+
+def test_get_names_an_unknown_argument():
+    from glassnet import optimizers
+    with pytest.raises(ConfigError, match=r"SGD takes no argument 'learning_rte'.*learning_rate"):
+        optimizers.get("sgd", learning_rte=0.1)

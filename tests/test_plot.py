@@ -408,3 +408,52 @@ def test_predicted_classes_of_one_neuron_models():
     assert predict_classes(Perceptron("hardlims", W=[[1.0, 0.0]], b=[0.0]), P).tolist() == [0, 1]
     tanh = Network([Dense(1, "tanh", W=[[1.0, 0.0]])], input_shape=2)  # tanh output: the threshold is 0
     assert predict_classes(tanh, P).tolist() == [0, 1]
+
+
+# ---------------------------------------------------------------- labels of any kind, classes_, friendlier errors
+
+def test_confusion_matrix_of_string_labels_matches_scikit_learn():
+    y_true = ["setosa", "virginica", "versicolor", "virginica", "setosa"]
+    y_pred = ["setosa", "versicolor", "versicolor", "virginica", "virginica"]
+    assert_array_equal(confusion_matrix(y_true, y_pred), sk_confusion_matrix(y_true, y_pred))
+    order = ["virginica", "setosa"]                        # a subset, reordered, as scikit-learn's labels=
+    assert_array_equal(confusion_matrix(y_true, y_pred, labels=order),
+                       sk_confusion_matrix(y_true, y_pred, labels=order))
+    fig = plot_confusion_matrix(y_true, y_pred)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["setosa", "versicolor", "virginica"]
+    assert "3 of 5 right" in ax.get_title()                # setosa, versicolor, virginica right
+    fig = plot_confusion_matrix(y_true, y_pred, labels=order)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == order
+
+
+def test_regions_legend_names_the_estimators_classes():
+    centers, X, y = _blobs()
+    names = np.array(["a", "b", "c"])[y]
+    model = LogisticRegression().fit(X, names)
+    fig = plot_decision_regions(model, X, names)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["a", "b", "c"]
+    fig = plot_decision_regions(model, X, names, show_points=False)
+    rgb = _rgb(fig)
+    for label, (cx, cy) in enumerate(centers):              # class k = classes_[k] is painted region_color(k)
+        assert_allclose(_pixel(fig, fig.axes[0], cx, cy, rgb), region_color(label), atol=4 / 255)
+
+
+def test_kernels_of_a_dense_network_names_what_is_missing():
+    net = Network([Dense(2)], input_shape=3, seed=0)
+    with pytest.raises(ConfigError, match="the network has no Conv2D layer"):
+        plot_kernels(net)
+
+
+def test_animate_regions_takes_record_regions_result_whole(tmp_path):
+    from glassnet.plot.regions import animate_regions, record_regions
+    X, y = make_xor(40, noise=0.1, seed=2)
+    net = Network([Dense(4, "tanh"), Dense(2, "softmax")], loss="categorical_crossentropy", input_shape=2, seed=1)
+    recorded = record_regions(net, X, y, epochs=2, resolution=20)
+    path = tmp_path / "r.gif"
+    animate_regions(recorded, X, y, path)
+    with Image.open(path) as gif:
+        assert gif.n_frames == 3
+    with pytest.raises(ConfigError, match="record_regions"):
+        animate_regions(42, X, y, path)

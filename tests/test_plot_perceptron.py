@@ -104,3 +104,12 @@ def test_import_glassnet_does_not_import_matplotlib():
     code = "import sys, glassnet, glassnet.perceptron, glassnet.plot; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_training_figure_is_saved_to_path(tmp_path):
+    report = Perceptron().train(P, T_OR)
+    path = tmp_path / "training.png"
+    fig = plot_training(P, T_OR, report.history, path=path)
+    assert fig is not None
+    with Image.open(path) as png:
+        assert png.size[0] > 100

@@ -117,3 +117,8 @@ def test_bad_arguments_and_shapes():
     layer = built(MaxPool2D(2), (1, 4, 4))
     with pytest.raises(DataError, match=r"\(n, 1, 4, 4\)"):
         layer.forward(np.zeros((1, 4, 4)))
+
+
+def test_channels_last_input_shape_is_named_in_the_message():
+    with pytest.raises(ConfigError, match=r"\(6, 6, 3\) looks channels last: use \(3, 6, 6\)"):
+        Network([MaxPool2D(4), Flatten(), Dense(2)], input_shape=(6, 6, 3), seed=0)

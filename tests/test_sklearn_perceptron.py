@@ -28,6 +28,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Perceptron as SkPerceptron
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from glassnet.errors import ConfigError
 from glassnet.perceptron import Perceptron, encode_targets
 from glassnet.sklearn import PerceptronClassifier
 
@@ -128,17 +129,19 @@ def test_estimator_binary_coding_and_pocket():
 
 @pytest.mark.parametrize("params, match", [
     ({"transfer": "sigmoid"}, "'transfer' parameter of PerceptronClassifier"),
-    ({"learning_rate": 0}, r"'learning_rate' parameter .* float in \(0, inf\)"),
+    ({"learning_rate": 0}, r"'learning_rate' parameter .* float in the range \(0.0, inf\)"),
+    ({"normalized": 1}, r"'normalized' parameter .* instance of 'bool'"),
     ({"max_epochs": 0}, "'max_epochs' parameter"),
     ({"mode": "stochastic"}, "'mode' parameter"),
     ({"shuffle": True, "mode": "batch"}, "'shuffle' parameter"),
 ])
 def test_estimator_rejects_bad_parameters_in_fit(params, match):
     clf = PerceptronClassifier(**params)  # __init__ only stores
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(ConfigError, match=match):             # as the MLP estimators: a ValueError too
         clf.fit(np.eye(2), [0, 1])
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")   # scikit-learn's data: not separable
 @parametrize_with_checks([PerceptronClassifier(), PerceptronClassifier(mode="batch", transfer="hardlim"),
                           PerceptronClassifier(shuffle=True, init="random", random_state=0)])
 def test_sklearn_compatible_estimator(estimator, check):
@@ -150,3 +153,14 @@ def test_sklearn_compatible_estimator(estimator, check):
 def test_one_class_is_refused_naming_the_label():
     with pytest.raises(ValueError, match=r"only one class: 'cat'$"):
         PerceptronClassifier().fit([[0.0, 1.0], [1.0, 0.0]], ["cat", "cat"])
+
+
+def test_unconverged_fit_warns_like_scikit_learn():
+    from sklearn.datasets import load_iris
+    X, y = load_iris(return_X_y=True)                        # versicolor and virginica overlap
+    with pytest.warns(ConvergenceWarning, match=r"after 5 epochs \(max_epochs=5 ran out\) with \d+ of 150 .* misclassified"):
+        clf = PerceptronClassifier(max_epochs=5).fit(X, y)
+    assert not clf.converged_
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)    # separable data: no warning
+        assert PerceptronClassifier().fit([[0.0, 0.0], [1.0, 1.0]], [0, 1]).converged_

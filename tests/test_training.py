@@ -409,3 +409,62 @@ def test_bad_arguments_say_what_was_wrong():
         net.fit(X, y + 1)
     with pytest.raises(ConfigError, match="callbacks must be"):
         net.fit(X, y, callbacks=[print])
+
+
+def _classifier(seed=0):
+    from glassnet import Dense, Network
+    return Network([Dense(4, "tanh"), Dense(3, "softmax")], loss="categorical_crossentropy", input_shape=2, seed=seed)
+
+
+def _class_data():
+    rng = np.random.default_rng(7)
+    return rng.normal(size=(30, 2)), rng.integers(0, 3, size=30)
+
+
+def test_a_single_callback_needs_no_list():
+    from glassnet.training import EarlyStopping
+    X, y = _class_data()
+    history = _classifier().fit(X, y, epochs=3, callbacks=EarlyStopping(monitor="loss", patience=1), verbose=0)
+    assert len(history.epoch) >= 1
+
+
+@pytest.mark.parametrize("class_weight", [{0: 1, 1: 5}, "balanced"])
+def test_class_weight_is_the_same_run_as_its_sample_weights_bit_for_bit(class_weight):
+    X, y = _class_data()
+    sw = np.linspace(0.5, 2.0, 30)
+    if class_weight == "balanced":                  # scikit-learn: n / (n_classes · bincount)
+        per_class = 30 / (3 * np.bincount(y))
+    else:
+        per_class = np.array([1.0, 5.0, 1.0])       # a class not in the dict weighs 1
+    a, b = _classifier(), _classifier()
+    ha = a.fit(X, y, epochs=3, batch_size=8, sample_weight=sw, class_weight=class_weight, verbose=0)
+    hb = b.fit(X, y, epochs=3, batch_size=8, sample_weight=sw * per_class[y], verbose=0)
+    assert ha.history == hb.history
+    assert all(np.array_equal(a.params[k], b.params[k]) for k in a.params)
+
+
+def test_class_weight_for_one_sigmoid_output_uses_the_0_1_targets():
+    from glassnet import Dense, Network
+    X, y = _class_data()
+    y = (y > 0).astype(float)
+    make = lambda: Network([Dense(1, "sigmoid")], loss="binary_crossentropy", input_shape=2, seed=0)
+    a, b = make(), make()
+    ha = a.fit(X, y, epochs=2, batch_size=8, class_weight={0: 1, 1: 5}, verbose=0)
+    hb = b.fit(X, y, epochs=2, batch_size=8, sample_weight=np.where(y == 1, 5.0, 1.0), verbose=0)
+    assert ha.history == hb.history
+
+
+@pytest.mark.parametrize("class_weight, match", [({3: 2.0}, "0 to 2"), ({0: -1}, ">= 0"), ("even", "balanced")])
+def test_bad_class_weight_says_what_is_expected(class_weight, match):
+    from glassnet.errors import ConfigError
+    X, y = _class_data()
+    with pytest.raises(ConfigError, match=match):
+        _classifier().fit(X, y, epochs=1, class_weight=class_weight, verbose=0)
+
+
+def test_class_weight_on_a_regression_is_refused():
+    from glassnet import Dense, Network
+    from glassnet.errors import ConfigError
+    net = Network([Dense(1)], loss="mse", input_shape=2)
+    with pytest.raises(ConfigError, match="sample_weight"):
+        net.fit(np.zeros((4, 2)), np.zeros(4), epochs=1, class_weight={0: 2}, verbose=0)

@@ -39,6 +39,8 @@ checks, explanations, model files once registered)::
 
 from __future__ import annotations
 
+import functools
+import numbers
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -107,6 +109,43 @@ class Activation:
     def __repr__(self) -> str:
         extra = "".join(f", {k}={v!r}" for k, v in self.params.items())
         return f"Activation({self.name!r}{extra})"
+
+    # An activation is immutable: a copy is the activation itself (as for a function).
+    def __copy__(self) -> "Activation":
+        return self
+
+    def __deepcopy__(self, memo: dict) -> "Activation":
+        return self
+
+    def __reduce__(self):
+        """Pickle by name: a built-in as its name, a parametric one as name + params, both rebuilt
+        from the registry when unpickled; any other activation by value (its functions must then be
+        importable module-level functions, not lambdas)."""
+        if self.name in _BUILTIN and _REGISTRY.get(self.name) is self:
+            return (get, (self.name,))
+        spec = to_config(self)
+        if isinstance(spec, dict):
+            return (get, (spec,))
+        import pickle
+        state = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        for f, v in state.items():
+            if callable(v):
+                try:
+                    pickle.dumps(v)
+                except Exception as exc:  # noqa: BLE001 — lambdas, closures, local functions
+                    raise pickle.PicklingError(
+                        f"cannot pickle activation {self.name!r}: its {f} {getattr(v, '__qualname__', v)!r} cannot "
+                        f"be pickled ({exc}); define it as a module-level function (not a lambda or a nested "
+                        "function), or save the network with glassnet.io.save instead") from None
+        return (_rebuild, (type(self), state))
+
+
+def _rebuild(cls: type, state: dict) -> Activation:
+    """Unpickle a user-defined activation from its fields."""
+    obj = object.__new__(cls)
+    for k, v in state.items():
+        object.__setattr__(obj, k, v)
+    return obj
 
 
 # ---------------------------------------------------------------- the functions
@@ -233,13 +272,34 @@ class _ReLU(Activation):
         return np.multiply(dout, net > 0, out=into)
 
 
+def _leaky_value(net: Array, alpha: float) -> Array:
+    return np.where(net > 0, net, alpha * net)
+
+
+def _leaky_derivative(net: Array, out: Array, alpha: float) -> Array:
+    return np.where(net > 0, 1.0, alpha).astype(net.dtype, copy=False)
+
+
+class _Parametric(Activation):
+    """An activation made by a factory of :data:`_FACTORIES` (``leaky_relu(alpha)``): it is named by
+    ``{"name": ..., **params}`` in model files and pickles, and rebuilt from those."""
+
+
 def leaky_relu(alpha: float = 0.01) -> Activation:
-    """Leaky ReLU with slope ``alpha`` for negative inputs."""
+    """Leaky ReLU with slope ``alpha`` for negative inputs: ``out = net if net > 0 else alpha · net``.
+
+    Its slope is recorded in ``params`` (``{"alpha": 0.2}``); model files and pickles store it.
+
+    >>> leaky_relu(0.2)(np.array([-1.0, 2.0]))
+    array([-0.2,  2. ])
+    """
+    if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, numbers.Real) or not np.isfinite(alpha):
+        raise ConfigError(f"leaky_relu's alpha must be a finite number; got {alpha!r}")
     a = float(alpha)
-    return Activation(
+    return _Parametric(
         "leaky_relu",
-        value=lambda net: np.where(net > 0, net, a * net),
-        derivative=lambda net, out: np.where(net > 0, 1.0, a).astype(net.dtype, copy=False),
+        value=functools.partial(_leaky_value, alpha=a),
+        derivative=functools.partial(_leaky_derivative, alpha=a),
         formula=f"out = net if net > 0 else {a:g} · net",
         derivative_formula=f"[net > 0] + {a:g} · [net ≤ 0]",
         latex=rf"\mathrm{{out}} = \max(\mathrm{{net}}, {a:g}\,\mathrm{{net}})",
@@ -248,18 +308,44 @@ def leaky_relu(alpha: float = 0.01) -> Activation:
     )
 
 
+#: the parametric activations: name -> factory taking the params as keyword arguments
+_FACTORIES: dict[str, Callable[..., Activation]] = {"leaky_relu": leaky_relu}
+
+
 def _one(net: Array, out: Array) -> Array:
     return np.ones_like(net)
 
 
 _REGISTRY: dict[str, Activation] = {}
+#: glassnet's own names (and aliases): register() never replaces them
+_BUILTIN: frozenset[str] = frozenset()
+_ALIASES = {"linear": "identity", "logistic": "sigmoid", "purelin": "identity", "logsig": "sigmoid",
+            "tansig": "tanh", "leakyrelu": "leaky_relu"}
 
 
-def register(activation: Activation) -> Activation:
-    """Add an activation to the registry so it can be named by string (and saved in model files)."""
+def _key(name: str) -> str:
+    return name.strip().lower().replace("-", "_")
+
+
+def register(activation: Activation, *, replace: bool = False) -> Activation:
+    """Add an activation to the registry so it can be named by string (and saved in model files).
+
+    A built-in name (``"sigmoid"``, ``"leaky_relu"``, …) is never replaced; another registered
+    name only with ``replace=True`` (every layer that names it then gets the new one).
+    """
     if not isinstance(activation, Activation):
         raise ConfigError(f"register() takes an Activation; got {type(activation).__name__}")
-    _REGISTRY[activation.name] = activation
+    name = activation.name
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"an activation's name must be a non-empty string; got {name!r}")
+    if _key(name) in _BUILTIN or name in _BUILTIN:
+        raise ConfigError(f"cannot register activation {name!r}: it is the name of a built-in activation, which "
+                          "would change every layer that uses it; choose another name (for a parametric one such "
+                          "as leaky_relu(0.2), pass the object itself: it is saved with its parameters)")
+    if name in _REGISTRY and _REGISTRY[name] is not activation and not replace:
+        raise ConfigError(f"cannot register activation {name!r}: that name is already registered; choose another "
+                          "name, or pass replace=True to replace it (every layer naming it then uses the new one)")
+    _REGISTRY[name] = activation
     return activation
 
 
@@ -339,24 +425,64 @@ hardlims = register(Activation(
 ))
 
 
-def get(activation: str | Activation | None) -> Activation:
+_BUILTIN = frozenset(_REGISTRY) | frozenset(_ALIASES)
+
+
+def get(activation: str | dict | Activation | None) -> Activation:
     """Look an activation up by name (``None`` means identity); an Activation passes through.
+
+    A parametric activation is named with its parameters, as model files store it:
+    ``{"name": "leaky_relu", "alpha": 0.2}``.
 
     >>> get("sigmoid").value(np.array([0.0]))
     array([0.5])
+    >>> get({"name": "leaky_relu", "alpha": 0.2}).params
+    {'alpha': 0.2}
     """
     if activation is None:
         return identity
     if isinstance(activation, Activation):
         return activation
     if isinstance(activation, str):
-        key = activation.strip().lower().replace("-", "_")
-        key = {"linear": "identity", "logistic": "sigmoid", "purelin": "identity", "logsig": "sigmoid",
-               "tansig": "tanh", "leakyrelu": "leaky_relu"}.get(key, key)
+        key = _key(activation)
+        key = _ALIASES.get(key, key)
         if key in _REGISTRY:
             return _REGISTRY[key]
+        if activation in _REGISTRY:                  # a user's name with capitals
+            return _REGISTRY[activation]
         raise ConfigError(f"unknown activation {activation!r}; valid names: {', '.join(sorted(_REGISTRY))}")
+    if isinstance(activation, dict):
+        name = activation.get("name")
+        params = {k: v for k, v in activation.items() if k != "name"}
+        if not isinstance(name, str):
+            raise ConfigError(f"an activation given as an object needs a \"name\" string; got {activation!r}")
+        key = _ALIASES.get(_key(name), _key(name))
+        if key in _FACTORIES:
+            try:
+                return _FACTORIES[key](**params)
+            except TypeError as exc:
+                raise ConfigError(f"activation {name!r} cannot take parameters {params!r}: {exc}") from None
+        if not params:
+            return get(name)
+        raise ConfigError(f"activation {name!r} takes no parameters; got {params!r} (parametric activations: "
+                          f"{', '.join(sorted(_FACTORIES))})")
     raise ConfigError(f"activation must be a name or an Activation; got {type(activation).__name__}")
+
+
+def to_config(activation: Activation) -> str | dict:
+    """How model files name an activation: its name, or for a parametric one (made by
+    :func:`leaky_relu`) its name with its parameters, ``{"name": "leaky_relu", "alpha": 0.2}``.
+    :func:`get` turns either back into the activation."""
+    if type(activation) is _Parametric and activation.name in _FACTORIES:
+        return {"name": activation.name, **activation.params}
+    return activation.name
+
+
+def is_named(activation: Activation) -> bool:
+    """Whether :func:`to_config` describes the activation fully, so that a model file (or another
+    process) rebuilds the same function: a registered activation or a parametric built-in one."""
+    spec = to_config(activation)
+    return isinstance(spec, dict) or _REGISTRY.get(spec) is activation
 
 
 def names() -> list[str]:

@@ -32,49 +32,106 @@ from .errors import ConfigError
 Initializer = Callable[..., np.ndarray]
 
 
-def _uniform(scale: Callable[[int, int], float]) -> Initializer:
-    def init(shape, fan_in, fan_out, rng, dtype=np.float64):
-        a = scale(fan_in, fan_out)
+# The initialisers are small callable objects of module-level classes and functions (not closures),
+# so that a network holding them can be pickled.
+
+def _glorot_uniform_limit(i, o):
+    return np.sqrt(6.0 / (i + o))
+
+
+def _glorot_normal_var(i, o):
+    return 2.0 / (i + o)
+
+
+def _he_uniform_limit(i, o):
+    return np.sqrt(6.0 / i)
+
+
+def _he_normal_var(i, o):
+    return 2.0 / i
+
+
+def _lecun_uniform_limit(i, o):
+    return np.sqrt(3.0 / i)
+
+
+def _lecun_normal_var(i, o):
+    return 1.0 / i
+
+
+class _Uniform:
+    """``U(−a, a)`` with ``a = limit(fan_in, fan_out)``."""
+
+    def __init__(self, name: str, limit: Callable[[int, int], float]):
+        self.__name__, self.limit = name, limit
+
+    def __call__(self, shape, fan_in, fan_out, rng, dtype=np.float64):
+        a = self.limit(fan_in, fan_out)
         return rng.uniform(-a, a, size=shape).astype(dtype, copy=False)
-    return init
+
+    def __repr__(self) -> str:
+        return f"initializers.get({self.__name__!r})"
 
 
-def _normal(var: Callable[[int, int], float]) -> Initializer:
-    def init(shape, fan_in, fan_out, rng, dtype=np.float64):
-        return (rng.standard_normal(size=shape) * np.sqrt(var(fan_in, fan_out))).astype(dtype, copy=False)
-    return init
+class _Normal:
+    """``N(0, var(fan_in, fan_out))``."""
+
+    def __init__(self, name: str, var: Callable[[int, int], float]):
+        self.__name__, self.var = name, var
+
+    def __call__(self, shape, fan_in, fan_out, rng, dtype=np.float64):
+        return (rng.standard_normal(size=shape) * np.sqrt(self.var(fan_in, fan_out))).astype(dtype, copy=False)
+
+    def __repr__(self) -> str:
+        return f"initializers.get({self.__name__!r})"
+
+
+class _Constant:
+    def __init__(self, value: float):
+        self.value = value
+        self.__name__ = f"constant({value!r})"
+
+    def __call__(self, shape, fan_in, fan_out, rng, dtype=np.float64):
+        return np.full(shape, self.value, dtype=dtype)
+
+    def __repr__(self) -> str:
+        return f"initializers.{self.__name__}"
+
+
+class _FromArray:
+    __name__ = "from_array"
+
+    def __init__(self, array: np.ndarray):
+        self.array = array
+
+    def __call__(self, shape, fan_in, fan_out, rng, dtype=np.float64):
+        arr = self.array
+        if arr.shape != tuple(shape):
+            raise ConfigError(f"initial values have shape {arr.shape}; the parameter needs shape {tuple(shape)}")
+        if not np.all(np.isfinite(arr)):
+            raise ConfigError("initial values contain NaN or inf")
+        return arr.astype(dtype)
 
 
 def constant(value: float) -> Initializer:
     """Every entry equal to ``value``."""
     if not np.isfinite(value):
         raise ConfigError(f"a constant initial value must be finite; got {value!r}")
-    def init(shape, fan_in, fan_out, rng, dtype=np.float64):
-        return np.full(shape, value, dtype=dtype)
-    init.__name__ = f"constant({value!r})"
-    return init
+    return _Constant(value)
 
 
 def from_array(array) -> Initializer:
     """The given array, checked against the parameter's shape."""
-    arr = np.array(array, dtype=np.float64)
-
-    def init(shape, fan_in, fan_out, rng, dtype=np.float64):
-        if arr.shape != tuple(shape):
-            raise ConfigError(f"initial values have shape {arr.shape}; the parameter needs shape {tuple(shape)}")
-        if not np.all(np.isfinite(arr)):
-            raise ConfigError("initial values contain NaN or inf")
-        return arr.astype(dtype)
-    return init
+    return _FromArray(np.array(array, dtype=np.float64))
 
 
 _REGISTRY: dict[str, Initializer] = {
-    "glorot_uniform": _uniform(lambda i, o: np.sqrt(6.0 / (i + o))),
-    "glorot_normal": _normal(lambda i, o: 2.0 / (i + o)),
-    "he_uniform": _uniform(lambda i, o: np.sqrt(6.0 / i)),
-    "he_normal": _normal(lambda i, o: 2.0 / i),
-    "lecun_uniform": _uniform(lambda i, o: np.sqrt(3.0 / i)),
-    "lecun_normal": _normal(lambda i, o: 1.0 / i),
+    "glorot_uniform": _Uniform("glorot_uniform", _glorot_uniform_limit),
+    "glorot_normal": _Normal("glorot_normal", _glorot_normal_var),
+    "he_uniform": _Uniform("he_uniform", _he_uniform_limit),
+    "he_normal": _Normal("he_normal", _he_normal_var),
+    "lecun_uniform": _Uniform("lecun_uniform", _lecun_uniform_limit),
+    "lecun_normal": _Normal("lecun_normal", _lecun_normal_var),
     "zeros": constant(0.0),
     "ones": constant(1.0),
 }

@@ -10,6 +10,7 @@ so PyTorch, JAX or NumPy can read it without glassnet (see ``docs/model-files.md
                  format_version    "1"
                  glassnet_version  the version that wrote it
                  architecture      {"input_shape", "dtype", "loss", ["l2",] "layers": [{"kind", "config"}]}
+                                   (a parametric activation as {"name": "leaky_relu", "alpha": 0.2})
                  trainable         {"W1": true, …}
                  training          the caller's settings (optional)
                  optimizer, training_state   checkpoints only (arrays as tensors "optimizer.…")
@@ -126,10 +127,10 @@ def _check_saveable(network: Network, path: str) -> dict:
                 f"cannot save {path}: layer {i} is a {type(layer).__name__} (kind {layer.kind!r}), which model files "
                 f"cannot name; register it first with glassnet.io.register_layer({type(layer).__name__})")
         for act in (v for v in vars(layer).values() if isinstance(v, activations.Activation)):
-            if activations._REGISTRY.get(act.name) is not act:
+            if not activations.is_named(act):
                 raise ModelFileError(
-                    f"cannot save {path}: layer {i} uses activation {act.name!r}, which is not the registered "
-                    f"activation of that name; register it (under its own name) with "
+                    f"cannot save {path}: layer {i} uses activation {act.name!r}, a user-defined activation that "
+                    f"is not the registered activation of that name; register it under a name of its own with "
                     f"glassnet.activations.register(...) before saving and before loading")
     if losses._REGISTRY.get(network.loss.name) is not network.loss:
         raise ModelFileError(f"cannot save {path}: the loss {network.loss.name!r} is not registered; "
@@ -253,11 +254,19 @@ def _network_from_architecture(arch, path: str, budget: int) -> Network:
         if not isinstance(kind, str) or kind not in kinds:
             raise fail(path, f"layer {i} has unknown kind {short(kind)}; known kinds: {', '.join(sorted(kinds))} "
                              "(model files name glassnet's layers, never code to import)")
-        if "activation" in config and (not isinstance(config["activation"], str)
-                                       or config["activation"] not in activations._REGISTRY):
-            raise fail(path, f"layer {i} ({kind}) has unknown activation {short(config['activation'])}; "
-                             f"known: {', '.join(activations.names())} (register a custom activation with "
-                             "glassnet.activations.register before loading)")
+        if "activation" in config:
+            act = config["activation"]              # a name, or {"name": ..., **params} for a parametric one
+            name = act.get("name") if isinstance(act, dict) else act
+            if not isinstance(name, str) or (name not in activations._REGISTRY
+                                             and name not in activations._FACTORIES):
+                raise fail(path, f"layer {i} ({kind}) has unknown activation {short(act)}; "
+                                 f"known: {', '.join(activations.names())} (register a custom activation with "
+                                 "glassnet.activations.register before loading)")
+            try:
+                activations.get(act)
+            except Exception as exc:  # noqa: BLE001 — untrusted parameters
+                raise fail(path, f"layer {i} ({kind}) has activation {short(act)} that cannot be rebuilt: "
+                                 f"{exc}") from None
         try:
             layer = kinds[kind](**config)
             out_shape = layer.compute_output_shape(current)

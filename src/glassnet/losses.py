@@ -93,7 +93,7 @@ class Loss:
             raise ConfigError(f"sample_weight has {w.shape[0]} entries; expected one per sample ({n})")
         if not np.all(np.isfinite(w)) or np.any(w < 0) or not w.sum() > 0:
             raise ConfigError("sample_weight must be finite and non-negative with a positive sum; "
-                              f"got min {w.min()!r}, sum {w.sum()!r}")
+                              f"got min {float(w.min())!r}, sum {float(w.sum())!r}")
         return w
 
     def value(self, out: Array, target: Array, sample_weight: Array | None = None) -> float:
@@ -184,6 +184,12 @@ class Loss:
     def fuses(self, activation) -> bool:
         """True when this loss after ``activation`` has the simple gradient ``out − target``."""
         return self.fused_with is not None and getattr(activation, "name", None) == self.fused_with
+
+    def __reduce__(self):
+        """A registered loss pickles by its name (the built-ins hold lambdas); another one by value."""
+        if _REGISTRY.get(self.name) is self:
+            return (get, (self.name,))
+        return object.__reduce_ex__(self, 2)
 
     def __repr__(self) -> str:
         return f"Loss({self.name!r})"
@@ -316,7 +322,10 @@ categorical_crossentropy = register(Loss(
 _ALIASES = {"sse": "total_error", "squared_error": "mse", "mean_squared_error": "mse",
             "bce": "binary_crossentropy", "log_loss": "categorical_crossentropy",
             "cross_entropy": "categorical_crossentropy", "crossentropy": "categorical_crossentropy",
-            "cce": "categorical_crossentropy"}
+            "cce": "categorical_crossentropy",
+            # Keras' name for the same loss on integer labels; glassnet's categorical
+            # cross-entropy takes class labels as well as one-hot targets.
+            "sparse_categorical_crossentropy": "categorical_crossentropy"}
 
 
 def get(loss: str | Loss) -> Loss:

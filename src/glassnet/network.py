@@ -33,6 +33,44 @@ from .validation import as_float_array
 
 _DTYPES = {"float64": np.float64, "float32": np.float32}
 
+# Built-in activations whose outputs are not probabilities (unbounded, or in (−1, 1)): a
+# cross-entropy after them takes the log of negative numbers or of numbers above 1. An
+# activation not named here (sigmoid, softmax, one you registered) is trusted.
+_NOT_PROBABILITIES = frozenset({"identity", "linear", "relu", "leaky_relu", "tanh", "elu", "selu", "gelu",
+                                "swish", "silu", "softplus", "softsign", "hardlims"})
+
+
+def _check_pairing(layers: Sequence[Layer], loss: losses.Loss) -> None:
+    """Refuse a cross-entropy after an output layer that cannot produce probabilities.
+
+    Such a network would train without an error and learn nothing useful (categorical
+    cross-entropy of one output is 0 whatever the weights; after ``identity`` the loss
+    takes logs of negative numbers).
+    """
+    if loss.name not in ("categorical_crossentropy", "binary_crossentropy"):
+        return
+    last = layers[-1]
+    activation = getattr(getattr(last, "activation", None), "name", None)
+    if activation is None:                          # not a layer with an activation: nothing to judge
+        return
+    units = getattr(last, "units", None)
+    fix = (f"the output layer's activation is {activation!r}. glassnet computes the {loss.fused_with} + "
+           f"{loss.name} pair together from the pre-activation (as PyTorch's loss on logits does), so "
+           f"adding {loss.fused_with!r} is both right and numerically stable")
+    if loss.name == "categorical_crossentropy":
+        if units == 1:
+            raise ConfigError(
+                "loss 'categorical_crossentropy' needs a softmax output layer with one unit per class "
+                "(at least 2); this network's output layer has 1 unit, and the categorical cross-entropy "
+                "of a single output is 0 whatever the weights. For two classes use Dense(1, 'sigmoid') with "
+                "loss='binary_crossentropy', or Dense(2, 'softmax') with 'categorical_crossentropy'")
+        if activation.startswith(tuple(_NOT_PROBABILITIES)):
+            raise ConfigError(f"loss 'categorical_crossentropy' needs a softmax output layer "
+                              f"(e.g. Dense({units or 'K'}, 'softmax')); {fix}")
+    elif activation.startswith(tuple(_NOT_PROBABILITIES)):
+        raise ConfigError(f"loss 'binary_crossentropy' needs sigmoid outputs "
+                          f"(e.g. Dense({units or 1}, 'sigmoid')); {fix}")
+
 
 def _dtype(dtype) -> np.dtype:
     try:
@@ -74,7 +112,7 @@ class Network:
             if not isinstance(layer, Layer):
                 raise ConfigError(f"layer {i} is a {type(layer).__name__}, not a glassnet Layer")
         self.layers = layers
-        self.loss = losses.get(loss)
+        self.loss = loss
         self.dtype = _dtype(dtype)
         self.rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         self.seed = None if isinstance(seed, np.random.Generator) else seed
@@ -86,6 +124,17 @@ class Network:
         self._names: list[tuple[str, Layer, str]] = []  # (global name, layer, local name)
         if input_shape is not None:
             self.build(input_shape)
+
+    @property
+    def loss(self) -> losses.Loss:
+        """The loss (set it by name or as a Loss; a cross-entropy must match the output layer)."""
+        return self._loss_fn
+
+    @loss.setter
+    def loss(self, value) -> None:
+        value = losses.get(value)
+        _check_pairing(self.layers, value)
+        self._loss_fn = value
 
     # ------------------------------------------------------------------ building
     @property
@@ -131,6 +180,13 @@ class Network:
             if layer.trainable[local]:
                 self._n_trainable += size
             offset += size
+
+    def __setstate__(self, state: dict) -> None:
+        """After ``copy.deepcopy`` or unpickling: join the parameters into one buffer again
+        (each was copied on its own, so they no longer share the flat buffer)."""
+        self.__dict__.update(state)
+        if self.built:
+            self._allocate()
 
     def _require_built(self) -> None:
         if not self.built:
@@ -223,6 +279,18 @@ class Network:
         return X
 
     def _check_target(self, y, n: int) -> np.ndarray:
+        """Targets as the output needs them: shape ``(n,) + output_shape``, float.
+
+        For softmax + categorical cross-entropy, class labels are one-hot encoded here
+        (the one conversion every entry point uses): integers ``0 … K−1``, as a vector
+        of shape ``(n,)`` or a column ``(n, 1)``; floats only when every one is a whole
+        number (labels read from a text file), anything else is refused.
+        """
+        labels = self._class_label_vector(y, n)
+        if labels is not None:
+            onehot = np.zeros((n, self.output_shape[0]), dtype=self.dtype)
+            onehot[np.arange(n), labels] = 1
+            return onehot
         y = as_float_array(y, "y", self.dtype, min_ndim=1)
         if y.ndim == 1 and len(self.output_shape) == 1 and self.output_shape[0] == 1:
             y = y.reshape(-1, 1)
@@ -230,8 +298,32 @@ class Network:
             raise DataError(f"y has shape {y.shape}; for {n} samples this network's output has shape "
                             f"{(n,) + self.output_shape}" +
                             (" (one-hot encode class labels, e.g. glassnet.datasets.one_hot(y))"
-                             if y.ndim == 1 else ""))
+                             if y.ndim == 1 and self.loss.name != "categorical_crossentropy" else ""))
         return y
+
+    def _class_label_vector(self, y, n: int) -> np.ndarray | None:
+        """``y`` as integer class labels of shape ``(n,)`` when it is a vector or column of class
+        labels for a softmax + categorical cross-entropy output; None when it is not labels."""
+        K = self.output_shape
+        if self.loss.name != "categorical_crossentropy" or len(K) != 1 or K[0] < 2:
+            return None
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:          # a column of labels (as read from a table)
+            y = y[:, 0]
+        if y.ndim != 1 or y.dtype.kind not in "iubf" or y.shape[0] != n:
+            return None                               # not a label vector: the shape check explains
+        if y.dtype.kind == "f":
+            whole = np.isfinite(y) & (y == np.round(y))
+            if not whole.all():
+                bad = y[~whole][0]
+                raise DataError(f"y is a vector of {n} numbers, so it is read as class labels, but it holds "
+                                f"{bad!r}, which is not a whole number: give integer class labels 0 to "
+                                f"{K[0] - 1} (e.g. y.astype(int)) or one-hot targets of shape ({n}, {K[0]})")
+        if n and (y.min() < 0 or y.max() >= K[0]):
+            raise DataError(f"y holds class labels from {y.min()} to {y.max()}; this network has {K[0]} outputs "
+                            f"(labels 0 to {K[0] - 1}): give labels in that range, or a softmax layer "
+                            "with one unit per class")
+        return y.astype(np.intp)
 
     def forward(self, X, training: bool = False) -> np.ndarray:
         """Run every layer on ``X`` (batch-first) and return the network's output.

@@ -26,6 +26,7 @@ live in :mod:`glassnet.schedules` and are importable from here too);
 
 from __future__ import annotations
 
+import inspect
 import math
 from typing import Sequence
 
@@ -48,6 +49,16 @@ def _number(value, name: str, owner: str, low: float = 0.0, high: float = math.i
         interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open or high == math.inf else ']'}"
         raise ConfigError(f"the {name!r} parameter of {owner} must be a number in {interval}; got {value!r}")
     return v
+
+
+def _learning_rate(lr, learning_rate, default: float, owner: str):
+    """The learning rate from ``lr`` or its Keras/PyTorch spelling ``learning_rate`` (not both)."""
+    if learning_rate is None:
+        return default if lr is None else lr
+    if lr is not None:
+        raise ConfigError(f"{owner} got both lr={lr!r} and learning_rate={learning_rate!r}; they are the same "
+                          "parameter (learning_rate is the Keras/PyTorch spelling of lr): give only one")
+    return learning_rate
 
 
 def _as_list(arrays, name: str) -> list[np.ndarray]:
@@ -92,9 +103,14 @@ class Optimizer:
     #: the update rule in plain text (for explanations)
     rule = ""
 
-    def __init__(self, lr: float, weight_decay: float = 0.0, clip_norm: float | None = None):
+    #: the learning rate used when neither ``lr`` nor ``learning_rate`` is given
+    default_lr = 0.01
+
+    def __init__(self, lr: float | None = None, weight_decay: float = 0.0, clip_norm: float | None = None,
+                 *, learning_rate: float | None = None):
         owner = type(self).__name__
-        self.lr = _number(lr, "lr", owner, low_open=True)
+        lr = _learning_rate(lr, learning_rate, self.default_lr, owner)
+        self.lr = _number(lr, "learning_rate" if learning_rate is not None else "lr", owner, low_open=True)
         self.initial_lr = self.lr
         self.weight_decay = _number(weight_decay, "weight_decay", owner)
         self.clip_norm = None if clip_norm is None else _number(clip_norm, "clip_norm", owner, low_open=True)
@@ -186,16 +202,22 @@ class SGD(Optimizer):
             g = g + momentum * v if nesterov else v
         p = p - lr * g
 
+    ``learning_rate`` is accepted as the Keras spelling of ``lr`` (give one, not both);
+    the default rate is 0.01.
+
     Examples
     --------
     >>> opt = SGD(lr=0.1, momentum=0.9, nesterov=True)
+    >>> SGD(learning_rate=0.1).lr
+    0.1
     """
 
     name = "sgd"
     rule = "θ ← θ − η g   (with momentum: v ← μ v + g; θ ← θ − η v)"
 
-    def __init__(self, lr: float = 0.01, momentum: float = 0.0, nesterov: bool = False,
-                 dampening: float = 0.0, weight_decay: float = 0.0, clip_norm: float | None = None):
+    def __init__(self, lr: float | None = None, momentum: float = 0.0, nesterov: bool = False,
+                 dampening: float = 0.0, weight_decay: float = 0.0, clip_norm: float | None = None,
+                 *, learning_rate: float | None = None):
         self.momentum = _number(momentum, "momentum", "SGD", high=1.0)
         self.dampening = _number(dampening, "dampening", "SGD", high=1.0)
         self.nesterov = bool(nesterov)
@@ -203,7 +225,7 @@ class SGD(Optimizer):
             raise ConfigError("SGD with nesterov=True needs momentum > 0 and dampening = 0; "
                               f"got momentum={momentum!r}, dampening={dampening!r}")
         self._slots = ("velocity",) if self.momentum else ()
-        super().__init__(lr, weight_decay, clip_norm)
+        super().__init__(lr, weight_decay, clip_norm, learning_rate=learning_rate)
 
     def _update(self, p, g, t, state):
         if self.momentum:
@@ -244,21 +266,23 @@ class RMSprop(Optimizer):
         if momentum:  b = momentum * b + g / d;  p = p - lr * b
         else:         p = p - lr * g / d
 
-    ``rho`` is ``torch.optim.RMSprop``'s ``alpha`` (Keras calls it ``rho``).
+    ``rho`` is ``torch.optim.RMSprop``'s ``alpha`` (Keras calls it ``rho``). ``learning_rate``
+    is accepted as the Keras spelling of ``lr`` (give one, not both); the default rate is 0.01.
     """
 
     name = "rmsprop"
     rule = "s ← ρ s + (1 − ρ) g²;  θ ← θ − η g / (√s + ε)"
 
-    def __init__(self, lr: float = 0.01, rho: float = 0.99, eps: float = 1e-8, momentum: float = 0.0,
-                 centered: bool = False, weight_decay: float = 0.0, clip_norm: float | None = None):
+    def __init__(self, lr: float | None = None, rho: float = 0.99, eps: float = 1e-8, momentum: float = 0.0,
+                 centered: bool = False, weight_decay: float = 0.0, clip_norm: float | None = None,
+                 *, learning_rate: float | None = None):
         self.rho = _number(rho, "rho", "RMSprop", high=1.0)
         self.eps = _number(eps, "eps", "RMSprop")
         self.momentum = _number(momentum, "momentum", "RMSprop", high=1.0)
         self.centered = bool(centered)
         self._slots = ("square_avg",) + (("grad_avg",) if self.centered else ()) + \
             (("momentum_buffer",) if self.momentum else ())
-        super().__init__(lr, weight_decay, clip_norm)
+        super().__init__(lr, weight_decay, clip_norm, learning_rate=learning_rate)
 
     def _update(self, p, g, t, state):
         s = state["square_avg"]
@@ -318,20 +342,25 @@ class Adam(Optimizer):
     — the same number as torch's form, in ten passes over the parameters instead of twelve
     (the tests compare 20-step trajectories with ``torch.optim.Adam``). ``state["m"]`` and
     ``state["v"]`` hold ``M`` and ``V``.
+
+    ``learning_rate`` is accepted as the Keras spelling of ``lr`` (give one, not both);
+    the default rate is 0.001.
     """
 
     name = "adam"
     rule = "m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²;  θ ← θ − η m̂ / (√v̂ + ε)"
+    default_lr = 0.001
 
-    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
-                 amsgrad: bool = False, weight_decay: float = 0.0, clip_norm: float | None = None):
+    def __init__(self, lr: float | None = None, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+                 amsgrad: bool = False, weight_decay: float = 0.0, clip_norm: float | None = None,
+                 *, learning_rate: float | None = None):
         owner = type(self).__name__
         self.beta1 = _number(beta1, "beta1", owner, high=1.0, high_open=True)
         self.beta2 = _number(beta2, "beta2", owner, high=1.0, high_open=True)
         self.eps = _number(eps, "eps", owner)
         self.amsgrad = bool(amsgrad)
         self._slots = ("m", "v") + (("v_max",) if self.amsgrad else ())
-        super().__init__(lr, weight_decay, clip_norm)
+        super().__init__(lr, weight_decay, clip_norm, learning_rate=learning_rate)
 
     def _prepare(self):
         # Bias correction, and the factors (1 − β₁) and √(1 − β₂) of the stored sums.
@@ -374,22 +403,30 @@ class AdamW(Adam):
         ... then Adam's update with g = grad
 
     Unlike L2 in Adam, the decay is not rescaled by the adaptive denominator.
+    ``learning_rate`` is accepted as the Keras spelling of ``lr`` (give one, not both);
+    the default rate is 0.001.
     """
 
     name = "adamw"
     rule = "θ ← θ (1 − η λ);  then Adam's step"
     _decoupled = True
 
-    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
-                 amsgrad: bool = False, weight_decay: float = 0.01, clip_norm: float | None = None):
-        super().__init__(lr, beta1, beta2, eps, amsgrad, weight_decay, clip_norm)
+    def __init__(self, lr: float | None = None, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+                 amsgrad: bool = False, weight_decay: float = 0.01, clip_norm: float | None = None,
+                 *, learning_rate: float | None = None):
+        super().__init__(lr, beta1, beta2, eps, amsgrad, weight_decay, clip_norm, learning_rate=learning_rate)
 
 
 _REGISTRY: dict[str, type[Optimizer]] = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam, "adamw": AdamW}
 
 
 def get(optimizer: str | Optimizer = "adam", **kwargs) -> Optimizer:
-    """An optimizer from a name (``"adam"``) and its arguments; an Optimizer passes through."""
+    """An optimizer from a name (``"adam"``) and its arguments; an Optimizer passes through.
+
+    The arguments are the optimizer's own, so ``get("sgd", learning_rate=0.1)`` and
+    ``get("sgd", lr=0.1)`` give the same optimizer. An unknown argument is a ConfigError
+    that lists the valid ones.
+    """
     if isinstance(optimizer, Optimizer):
         if kwargs:
             raise ConfigError(f"arguments {sorted(kwargs)} given with an optimizer instance; set them on it")
@@ -397,7 +434,13 @@ def get(optimizer: str | Optimizer = "adam", **kwargs) -> Optimizer:
     if isinstance(optimizer, str):
         key = optimizer.strip().lower()
         if key in _REGISTRY:
-            return _REGISTRY[key](**kwargs)
+            cls = _REGISTRY[key]
+            valid = [p for p in inspect.signature(cls).parameters if p != "self"]
+            unknown = sorted(set(kwargs) - set(valid))
+            if unknown:
+                raise ConfigError(f"{cls.__name__} takes no argument {', '.join(map(repr, unknown))}; "
+                                  f"valid arguments: {', '.join(valid)}")
+            return cls(**kwargs)
         raise ConfigError(f"unknown optimizer {optimizer!r}; valid names: {', '.join(sorted(_REGISTRY))}")
     raise ConfigError(f"optimizer must be a name or an Optimizer; got {type(optimizer).__name__}")
 

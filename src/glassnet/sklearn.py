@@ -21,15 +21,19 @@ cross-validation.
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from .errors import ConfigError
 from .mlp_estimators import MLPClassifier, MLPRegressor
+from .param_validation import Check, Interval, Options, validate_params
 from .perceptron import Perceptron, decode_outputs, encode_targets
 
 try:  # scikit-learn ≥ 1.6
@@ -40,13 +44,7 @@ except ImportError:  # pragma: no cover - older scikit-learn
 
 __all__ = ["MLPClassifier", "MLPRegressor", "PerceptronClassifier"]
 
-
-def _check_param(estimator, name: str, ok: bool, expected: str) -> None:
-    """Raise scikit-learn's uniform message for a bad constructor argument."""
-    if not ok:
-        value = getattr(estimator, name)
-        raise ValueError(f"The {name!r} parameter of {type(estimator).__name__} must be {expected}. "
-                         f"Got {value!r} instead.")
+_BOOL = Check(lambda v: isinstance(v, (bool, np.bool_)), "an instance of 'bool'")
 
 
 class PerceptronClassifier(ClassifierMixin, BaseEstimator):
@@ -91,7 +89,27 @@ class PerceptronClassifier(ClassifierMixin, BaseEstimator):
     converged_ : bool
     report_ : glassnet.perceptron.PerceptronReport
     n_features_in_ : int
+
+    Notes
+    -----
+    A bad parameter raises :class:`glassnet.errors.ConfigError` (a ``ValueError``) in
+    ``fit``, as the MLP estimators do. When ``max_epochs`` run out before every training
+    sample is classified correctly, ``fit`` warns with scikit-learn's
+    ``ConvergenceWarning`` (``converged_`` is False).
     """
+
+    _parameter_constraints = {
+        "transfer": [Options(frozenset({"hardlim", "hardlims"}))],
+        "learning_rate": [Interval(Real, 0, None, "neither")],
+        "max_epochs": [Interval(Integral, 1, None, "left")],
+        "mode": [Options(frozenset({"online", "batch"}))],
+        "normalized": [_BOOL],
+        "shuffle": [_BOOL],
+        "pocket": [_BOOL],
+        "fit_intercept": [_BOOL],
+        "init": [Options(frozenset({"zeros", "random"}))],
+        "coding": [Options(frozenset({"onehot", "binary"}))],
+    }
 
     def __init__(self, transfer="hardlims", learning_rate=1.0, max_epochs=100, mode="online",
                  normalized=False, shuffle=False, pocket=False, fit_intercept=True, init="zeros",
@@ -109,18 +127,10 @@ class PerceptronClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def _validate_params(self) -> None:
-        _check_param(self, "transfer", self.transfer in ("hardlim", "hardlims"), "a str among {'hardlim', 'hardlims'}")
-        _check_param(self, "learning_rate", isinstance(self.learning_rate, Real) and not isinstance(
-            self.learning_rate, bool) and self.learning_rate > 0, "a float in (0, inf)")
-        _check_param(self, "max_epochs", isinstance(self.max_epochs, Integral) and not isinstance(
-            self.max_epochs, bool) and self.max_epochs >= 1, "an int in the range [1, inf)")
-        _check_param(self, "mode", self.mode in ("online", "batch"), "a str among {'online', 'batch'}")
-        _check_param(self, "init", self.init in ("zeros", "random"), "a str among {'zeros', 'random'}")
-        _check_param(self, "coding", self.coding in ("onehot", "binary"), "a str among {'onehot', 'binary'}")
-        for name in ("normalized", "shuffle", "pocket", "fit_intercept"):
-            _check_param(self, name, isinstance(getattr(self, name), (bool, np.bool_)), "an instance of 'bool'")
-        _check_param(self, "shuffle", not (self.shuffle and self.mode == "batch"),
-                     "False when mode='batch' (the order does not matter in batch mode)")
+        validate_params(self)
+        if self.shuffle and self.mode == "batch":
+            raise ConfigError(f"The 'shuffle' parameter of {type(self).__name__} must be False when mode='batch' "
+                              "(the order does not matter in batch mode). Got True instead.")
 
     def fit(self, X, y):
         """Train on ``X`` (n_samples, n_features) and labels ``y``; returns ``self``."""
@@ -144,6 +154,14 @@ class PerceptronClassifier(ClassifierMixin, BaseEstimator):
         self.n_iter_ = self.report_.epochs
         self.n_updates_ = self.report_.updates
         self.converged_ = self.report_.converged
+        if not self.converged_:
+            why = ("the weights repeated an earlier epoch's" if self.report_.cycled
+                   else f"max_epochs={self.max_epochs} ran out")
+            warnings.warn(f"{type(self).__name__} stopped after {self.n_iter_} epochs ({why}) with "
+                          f"{self.report_.errors} of {len(X)} training samples still misclassified "
+                          "(converged_=False): the classes may not be linearly separable. Raise max_epochs, "
+                          "use pocket=True to keep the best weights seen, or use an MLPClassifier.",
+                          ConvergenceWarning)
         return self
 
     def decision_function(self, X):

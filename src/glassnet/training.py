@@ -100,19 +100,11 @@ class History:
 
 
 def _targets(network, y, n: int) -> np.ndarray:
-    """Targets as the network's output needs them; integer labels one-hot encoded for softmax outputs."""
+    """Targets as the network's output needs them (class labels are one-hot encoded by
+    :meth:`Network._check_target`, the conversion every entry point shares)."""
     y = np.asarray(y)
     if y.ndim >= 1 and y.shape[0] != n:
         raise DataError(f"y has {y.shape[0]} rows (y.shape = {y.shape}); X has {n} samples: give one target per sample")
-    K = network.output_shape
-    if y.ndim == 1 and y.dtype.kind in "iub" and len(K) == 1 and K[0] > 1 \
-            and network.loss.name == "categorical_crossentropy":
-        if y.min() < 0 or y.max() >= K[0]:
-            raise DataError(f"y holds class labels from {y.min()} to {y.max()}; this network has {K[0]} outputs "
-                            f"(labels 0 to {K[0] - 1})")
-        onehot = np.zeros((y.shape[0], K[0]), dtype=network.dtype)
-        onehot[np.arange(y.shape[0]), y] = 1
-        y = onehot
     return network._check_target(y, n)
 
 
@@ -123,6 +115,50 @@ def _class_labels(network, y: np.ndarray) -> np.ndarray | None:
     if network.loss.name == "binary_crossentropy":
         return y > 0.5
     return None
+
+
+def _class_sample_weights(network, y: np.ndarray, class_weight) -> np.ndarray:
+    """Each sample's weight from its class: ``class_weight[label]`` (float64, shape ``(n,)``).
+
+    The class of a sample is its label: the index of the 1 of a one-hot row (softmax +
+    categorical cross-entropy) or the 0/1 target of a single sigmoid output.
+    """
+    name = network.loss.name
+    if name == "categorical_crossentropy":
+        labels = y.argmax(axis=1)
+        if not (np.count_nonzero(y) == y.shape[0] and np.all(y[np.arange(y.shape[0]), labels] == 1)):
+            raise DataError("class_weight needs one class per sample: give class labels or one-hot targets "
+                            "(these targets are probabilities); or weigh samples with sample_weight")
+        n_classes = y.shape[1]
+    elif name == "binary_crossentropy" and y.shape[1:] == (1,):
+        if not np.all((y == 0) | (y == 1)):
+            raise DataError("class_weight needs targets that are 0 or 1; these are probabilities: "
+                            "weigh samples with sample_weight instead")
+        labels, n_classes = y[:, 0].astype(np.intp), 2
+    else:
+        raise ConfigError(f"class_weight is for classifiers (softmax + categorical_crossentropy, or one sigmoid "
+                          f"output + binary_crossentropy); this network has loss {name!r} and outputs of shape "
+                          f"{network.output_shape}: use sample_weight")
+    counts = np.bincount(labels, minlength=n_classes)
+    if isinstance(class_weight, str):
+        if class_weight != "balanced":
+            raise ConfigError(f"class_weight must be a dict {{class: weight}} or 'balanced'; got {class_weight!r}")
+        per_class = np.zeros(n_classes)
+        present = counts > 0
+        per_class[present] = labels.shape[0] / (np.count_nonzero(present) * counts[present])
+    elif isinstance(class_weight, dict):
+        per_class = np.ones(n_classes)
+        for c, w in class_weight.items():
+            if isinstance(c, bool) or not isinstance(c, (int, np.integer)) or not 0 <= c < n_classes:
+                raise ConfigError(f"class_weight has the key {c!r}; classes are the integers 0 to {n_classes - 1}")
+            if isinstance(w, bool) or not isinstance(w, (int, float, np.integer, np.floating)) \
+                    or not 0 <= float(w) < np.inf:
+                raise ConfigError(f"class_weight[{c!r}] must be a finite number >= 0; got {w!r}")
+            per_class[int(c)] = float(w)
+    else:
+        raise ConfigError(f"class_weight must be a dict {{class: weight}} or 'balanced'; "
+                          f"got {type(class_weight).__name__}")
+    return per_class[labels]
 
 
 def _trains_on_labels(network, y: np.ndarray, labels: np.ndarray | None, sw) -> bool:
@@ -139,7 +175,7 @@ def _correct(out: np.ndarray, labels: np.ndarray) -> float:
     """How many samples are classified right (for several sigmoid outputs: the fraction of outputs)."""
     if labels.dtype == bool:
         return float(((out > 0.5) == labels).mean(axis=tuple(range(1, out.ndim))).sum())
-    return np.count_nonzero(out.argmax(axis=1) == labels)
+    return float(np.count_nonzero(out.argmax(axis=1) == labels))
 
 
 def _data_loss(network, out: np.ndarray, y: np.ndarray, sw) -> float:
@@ -217,8 +253,8 @@ def _positive_int(value, name: str) -> int:
 
 def fit(network, X, y, *, epochs: int = 10, batch_size: int = 32, optimizer="adam",
         learning_rate: float | None = None, shuffle: bool = True, validation_split: float = 0.0,
-        validation_data: tuple | None = None, sample_weight=None, callbacks: Sequence[Callback] = (),
-        schedule=None, verbose: int | str = "auto") -> History:
+        validation_data: tuple | None = None, sample_weight=None, class_weight=None,
+        callbacks: Callback | Sequence[Callback] = (), schedule=None, verbose: int | str = "auto") -> History:
     """Train ``network`` on ``(X, y)`` with mini-batches; return the :class:`History`.
 
     Parameters
@@ -238,7 +274,12 @@ def fit(network, X, y, *, epochs: int = 10, batch_size: int = 32, optimizer="ada
         Keras does — for ``val_loss`` (and ``val_accuracy``).
     validation_data : (X_val, y_val) or (X_val, y_val, sample_weight_val), optional
     sample_weight : array of shape (n,), optional
-    callbacks : list of Callback
+    class_weight : dict {class: weight} or "balanced", optional
+        Classification only (Keras' and scikit-learn's argument): each training sample
+        is weighted by the weight of its class, times its ``sample_weight`` if given.
+        Classes not in the dict weigh 1. ``"balanced"`` is scikit-learn's
+        ``n_samples / (n_classes · count(class))``, over the training samples.
+    callbacks : Callback or list of Callback
         For example ``[EarlyStopping(patience=5)]``.
     schedule : Schedule or ReduceLROnPlateau, optional
         The learning rate per epoch (see :mod:`glassnet.optimizers`).
@@ -277,6 +318,9 @@ def fit(network, X, y, *, epochs: int = 10, batch_size: int = 32, optimizer="ada
         yv = _targets(network, validation_data[1], Xv.shape[0])
         swv = np.asarray(validation_data[2], dtype=np.float64).reshape(-1) if len(validation_data) == 3 else None
         val = (Xv, yv, swv)
+    if class_weight is not None:                     # on the training samples only, as Keras does
+        cw = _class_sample_weights(network, y, class_weight)
+        sw = cw if sw is None else sw * cw
 
     if isinstance(optimizer, _optimizers.Optimizer):
         if learning_rate is not None:
@@ -297,7 +341,14 @@ def fit(network, X, y, *, epochs: int = 10, batch_size: int = 32, optimizer="ada
     terminal = verbose == 1 and sys.stdout.isatty()
     if verbose == 2 or terminal or (verbose == 1 and _in_notebook()):
         extra.append(ProgressBar(epochs, steps, "bar" if terminal else "lines"))
-    cbs = _CallbackList(list(callbacks) + extra)
+    if isinstance(callbacks, Callback):              # one callback, not in a list
+        callbacks = [callbacks]
+    try:
+        callbacks = list(callbacks)
+    except TypeError:
+        raise ConfigError(f"callbacks must be a Callback or a list of Callback objects; "
+                          f"got {type(callbacks).__name__}") from None
+    cbs = _CallbackList(callbacks + extra)
     for cb in cbs.callbacks:
         if not isinstance(cb, Callback):
             raise ConfigError(f"callbacks must be glassnet.training.Callback objects; got {type(cb).__name__}")

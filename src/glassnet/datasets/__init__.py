@@ -3,7 +3,8 @@
 * Toy generators -- :func:`logic_gate`, :func:`make_xor`, :func:`make_blobs`,
   :func:`make_moons`, :func:`make_circles`, :func:`make_spirals` -- return
   ``(X, y)``: ``X`` float64 of shape ``(n, d)``, ``y`` int64 labels of shape ``(n,)``.
-  Each takes ``seed`` (an int, a ``numpy.random.Generator`` or None) and never
+  Each takes ``seed`` (an int, a ``numpy.random.Generator`` or None; ``random_state``,
+  scikit-learn's spelling, is accepted too) and never
   touches NumPy's global random state, so the same seed gives the same data.
 * :func:`load_digits` -- scikit-learn's bundled 8x8 handwritten digits.
 * Readers -- :func:`read_idx` / :func:`load_idx` (the MNIST file format),

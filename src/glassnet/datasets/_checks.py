@@ -25,3 +25,17 @@ def _non_negative(value, name: str) -> float:
         raise DataError(f"{name} must be a number >= 0, got {value!r}.")
     return float(value)
 
+
+
+def _seed(seed, random_state, default, owner: str):
+    """The seed from ``seed`` or scikit-learn's spelling ``random_state`` (not both).
+
+    ``random_state=None`` counts as not given, so ``seed``'s default applies.
+    """
+    if random_state is None:
+        return seed
+    seed_given = not (seed is default or (type(seed) is int and type(default) is int and seed == default))
+    if seed_given:
+        raise DataError(f"{owner} got both seed={seed!r} and random_state={random_state!r}; they are the same "
+                        "parameter (random_state is scikit-learn's spelling of seed): give only one.")
+    return random_state

@@ -6,7 +6,7 @@ import numpy as np
 
 from glassnet.errors import DataError
 
-from ._checks import Seed, _count
+from ._checks import Seed, _count, _seed
 
 __all__ = ["one_hot", "encode_labels", "standardize", "train_test_split"]
 
@@ -83,11 +83,13 @@ def standardize(X: np.ndarray, mean: np.ndarray | None = None,
 
 
 def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float | int = 0.2,
-                     seed: Seed = 0, stratify: bool = True) -> tuple[np.ndarray, ...]:
+                     seed: Seed = 0, stratify: bool = True, *,
+                     random_state: Seed = None) -> tuple[np.ndarray, ...]:
     """Split into ``(X_train, X_test, y_train, y_test)``, shuffled, deterministic by seed.
 
     ``test_size`` is a fraction in (0, 1) or a number of rows. With ``stratify``
     each class is split in the same proportion (as near as whole rows allow).
+    ``random_state`` is accepted as scikit-learn's spelling of ``seed`` (give one, not both).
 
     Examples
     --------
@@ -97,6 +99,7 @@ def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float | int = 0.2,
     >>> len(X_train), len(X_test)
     (80, 20)
     """
+    seed = _seed(seed, random_state, 0, "train_test_split")
     X, y = np.asarray(X), np.asarray(y)
     n = len(y)
     if y.ndim != 1 or X.ndim == 0 or len(X) != n:

@@ -2,8 +2,9 @@
 
 Each generator returns ``(X, y)``: ``X`` float64 of shape ``(n, d)``, ``y`` int64
 labels of shape ``(n,)``. Each takes ``seed`` (an int, a ``numpy.random.Generator``
-or None) and never touches NumPy's global random state, so the same seed gives the
-same data. :func:`load_digits` is scikit-learn's bundled 8x8 digits.
+or None; ``random_state``, scikit-learn's spelling, is accepted too) and never touches
+NumPy's global random state, so the same seed gives the same data. :func:`load_digits`
+is scikit-learn's bundled 8x8 digits.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 
 from glassnet.errors import DataError
 
-from ._checks import Seed, _count, _non_negative
+from ._checks import Seed, _count, _non_negative, _seed
 
 __all__ = ["logic_gate", "make_xor", "make_blobs", "make_moons", "make_circles", "make_spirals", "load_digits"]
 
@@ -56,7 +57,7 @@ def logic_gate(name: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def make_xor(n_samples: int = 200, noise: float = 0.1,
-             seed: Seed = None) -> tuple[np.ndarray, np.ndarray]:
+             seed: Seed = None, *, random_state: Seed = None) -> tuple[np.ndarray, np.ndarray]:
     """Noisy clusters around the corners of the unit square, labelled by XOR.
 
     Examples
@@ -67,7 +68,7 @@ def make_xor(n_samples: int = 200, noise: float = 0.1,
     """
     n = _count(n_samples, "n_samples")
     noise = _non_negative(noise, "noise")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_seed(seed, random_state, None, "make_xor"))
     corners, labels = logic_gate("xor")
     which = np.arange(n) % 4  # balanced: every corner gets n // 4 or n // 4 + 1 points
     X = corners[which] + noise * rng.standard_normal((n, 2))
@@ -76,7 +77,8 @@ def make_xor(n_samples: int = 200, noise: float = 0.1,
 
 
 def make_blobs(n_samples: int = 300, centers: int | np.ndarray = 3, n_features: int = 2,
-               cluster_std: float = 1.0, seed: Seed = None) -> tuple[np.ndarray, np.ndarray]:
+               cluster_std: float = 1.0, seed: Seed = None, *,
+               random_state: Seed = None) -> tuple[np.ndarray, np.ndarray]:
     """Gaussian blobs, one class per center.
 
     ``centers`` is a number of centers (placed at random in the box [-10, 10]^d) or
@@ -90,7 +92,7 @@ def make_blobs(n_samples: int = 300, centers: int | np.ndarray = 3, n_features: 
     """
     n = _count(n_samples, "n_samples")
     cluster_std = _non_negative(cluster_std, "cluster_std")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_seed(seed, random_state, None, "make_blobs"))
     if isinstance(centers, (int, np.integer)) and not isinstance(centers, bool):
         k, d = _count(centers, "centers"), _count(n_features, "n_features")
         means = rng.uniform(-10.0, 10.0, size=(k, d))
@@ -105,7 +107,7 @@ def make_blobs(n_samples: int = 300, centers: int | np.ndarray = 3, n_features: 
 
 
 def make_moons(n_samples: int = 200, noise: float = 0.1,
-               seed: Seed = None) -> tuple[np.ndarray, np.ndarray]:
+               seed: Seed = None, *, random_state: Seed = None) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles (class 0 on top, class 1 below), as in scikit-learn.
 
     Examples
@@ -116,7 +118,7 @@ def make_moons(n_samples: int = 200, noise: float = 0.1,
     """
     n = _count(n_samples, "n_samples", minimum=2)
     noise = _non_negative(noise, "noise")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_seed(seed, random_state, None, "make_moons"))
     n_top = n // 2
     t_top, t_bottom = np.linspace(0, np.pi, n_top), np.linspace(0, np.pi, n - n_top)
     top = np.column_stack([np.cos(t_top), np.sin(t_top)])
@@ -125,7 +127,7 @@ def make_moons(n_samples: int = 200, noise: float = 0.1,
 
 
 def make_circles(n_samples: int = 200, noise: float = 0.05, factor: float = 0.5,
-                 seed: Seed = None) -> tuple[np.ndarray, np.ndarray]:
+                 seed: Seed = None, *, random_state: Seed = None) -> tuple[np.ndarray, np.ndarray]:
     """A circle of radius ``factor`` (class 1) inside one of radius 1 (class 0).
 
     Examples
@@ -138,7 +140,7 @@ def make_circles(n_samples: int = 200, noise: float = 0.05, factor: float = 0.5,
     noise = _non_negative(noise, "noise")
     if not isinstance(factor, (int, float, np.number)) or not 0 < factor < 1:
         raise DataError(f"factor must be between 0 and 1 (exclusive), got {factor!r}.")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_seed(seed, random_state, None, "make_circles"))
     n_outer = n // 2
     t_out = np.linspace(0, 2 * np.pi, n_outer, endpoint=False)
     t_in = np.linspace(0, 2 * np.pi, n - n_outer, endpoint=False)
@@ -148,7 +150,7 @@ def make_circles(n_samples: int = 200, noise: float = 0.05, factor: float = 0.5,
 
 
 def make_spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2,
-                 seed: Seed = None) -> tuple[np.ndarray, np.ndarray]:
+                 seed: Seed = None, *, random_state: Seed = None) -> tuple[np.ndarray, np.ndarray]:
     """The classic CS231n spiral: ``n_classes`` arms winding out from the origin.
 
     Each arm's angle goes through 4 radians with Gaussian ``noise`` added to it; the
@@ -163,7 +165,7 @@ def make_spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2,
     n = _count(n_samples, "n_samples")
     k = _count(n_classes, "n_classes")
     noise = _non_negative(noise, "noise")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_seed(seed, random_state, None, "make_spirals"))
     sizes = [n // k + (j < n % k) for j in range(k)]
     X, y = [], []
     for j, size in enumerate(sizes):
@@ -175,12 +177,13 @@ def make_spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2,
 
 
 def load_digits(split: bool = True, test_size: float = 0.2, seed: int | None = 0,
-                images: bool = False) -> tuple[np.ndarray, ...]:
+                images: bool = False, *, random_state: int | None = None) -> tuple[np.ndarray, ...]:
     """scikit-learn's 1797 handwritten 8x8 digits, pixels scaled to [0, 1].
 
     ``X`` has shape ``(n, 64)``, or ``(n, 1, 8, 8)`` (channels first, for CNNs) when
     ``images=True``. With ``split=True`` returns ``(X_train, X_test, y_train, y_test)``
-    split with every digit in the same proportion on both sides; else ``(X, y)``.
+    split with every digit in the same proportion on both sides (by ``seed``, or
+    ``random_state``, scikit-learn's spelling); else ``(X, y)``.
     Needs scikit-learn (``pip install scikit-learn``).
 
     Examples
@@ -189,6 +192,7 @@ def load_digits(split: bool = True, test_size: float = 0.2, seed: int | None = 0
     >>> X_train.shape, X_test.shape
     ((1437, 64), (360, 64))
     """
+    seed = _seed(seed, random_state, 0, "load_digits")
     try:
         from sklearn.datasets import load_digits as sk_load_digits
         from sklearn.model_selection import train_test_split as sk_split

@@ -112,7 +112,7 @@ def _spec(network: Network) -> str:
                               f"register it with glassnet.io.register_layer({type(layer).__name__}) "
                               "(on the workers too)")
         for act in (v for v in vars(layer).values() if isinstance(v, activations.Activation)):
-            if activations._REGISTRY.get(act.name) is not act:
+            if not activations.is_named(act):
                 raise ConfigError(f"layer {i} uses activation {act.name!r}, which is not the registered activation "
                                   "of that name; the workers would rebuild another one")
     if losses._REGISTRY.get(network.loss.name) is not network.loss:

@@ -134,7 +134,9 @@ def record(network, X, y, learning_rate: float, order: str = "simultaneous", sam
     layers = check_dense(network)
     if getattr(network, "l2", 0):
         raise ConfigError(f"explain() shows the loss and its gradients without a weight penalty; this network has "
-                          f"l2={network.l2!r}. Explain it with l2=0 (the penalty adds (l2/n)·W to each ∂E/∂W)")
+                          f"l2={network.l2!r}. Explain a copy without it — plain = copy.deepcopy(network); "
+                          f"plain.l2 = 0.0; explain(plain, X, y) — which shows the data part: the penalty adds "
+                          f"(l2/n)·W to each ∂E/∂W and l2/(2n)·Σ‖W‖² to E (n samples)")
     y = network._check_target(y, X.shape[0])
     before = network.get_params()
     trainable = network.trainable

@@ -94,8 +94,11 @@ class BatchNorm(Layer):
         if training:
             m = x.size // x.shape[1]
             if m < 2:
-                raise DataError(f"BatchNorm needs more than one value per feature when training; "
-                                f"got input of shape {x.shape}")
+                raise DataError(f"BatchNorm needs more than one value per feature when training; got a "
+                                f"batch of shape {x.shape} (one sample). In fit this is the last mini-batch "
+                                "when the number of training samples is one more than a multiple of "
+                                "batch_size (such as 33 samples with batch_size=32): choose a batch_size "
+                                "that leaves at least 2 samples in the last batch")
             mean = x.mean(axis=self._axes)
             centred = x - mean.reshape(self._bshape)
             var = np.mean(centred * centred, axis=self._axes)

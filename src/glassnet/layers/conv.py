@@ -146,8 +146,12 @@ class Conv2D(Layer):
         (kh, kw), (sh, sw) = self.kernel_size, self.stride
         Ho, Wo = (H + top + bottom - kh) // sh + 1, (W + left + right - kw) // sw + 1
         if Ho < 1 or Wo < 1:
+            last = tuple(input_shape)[-1] in (1, 3) and tuple(input_shape)[0] not in (1, 3)
+            hint = (f". Images are channels first, (C, H, W); {tuple(input_shape)} looks channels last: use "
+                    f"input_shape={(input_shape[2], input_shape[0], input_shape[1])} and "
+                    "X = np.moveaxis(X, -1, 1)") if last else "; use a smaller kernel or more padding"
             raise ConfigError(f"Conv2D kernel {self.kernel_size} is larger than the padded input "
-                              f"{(H + top + bottom, W + left + right)}; use a smaller kernel or more padding")
+                              f"{(H + top + bottom, W + left + right)}{hint}")
         return (self.filters, Ho, Wo)
 
     def build(self, input_shape, rng, dtype):
@@ -242,7 +246,7 @@ class Conv2D(Layer):
             cfg["stride"] = list(self.stride)
         if self.padding != "valid":
             cfg["padding"] = list(self.padding) if isinstance(self.padding, tuple) else self.padding
-        cfg["activation"] = self.activation.name
+        cfg["activation"] = activations.to_config(self.activation)
         if not self.use_bias:
             cfg["use_bias"] = False
         return cfg

@@ -124,7 +124,7 @@ class Dense(Layer):
         return np.matmul(delta, self.params["W"], out=self._buffer("dx", self.input.shape))
 
     def config(self):
-        cfg = {"units": self.units, "activation": self.activation.name}
+        cfg = {"units": self.units, "activation": activations.to_config(self.activation)}
         if not self.use_bias:
             cfg["use_bias"] = False
         return cfg

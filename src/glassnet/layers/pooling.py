@@ -45,8 +45,12 @@ class _Pool2D(Layer):
         C, H, W = input_shape
         (kh, kw), (sh, sw) = self.pool_size, self.stride
         if kh > H or kw > W:
+            hint = ""
+            if W in (1, 3) and C not in (1, 3):
+                hint = (f". Images are channels first, (C, H, W); {tuple(input_shape)} looks channels last: use "
+                        f"{(W, C, H)} and X = np.moveaxis(X, -1, 1)")
             raise ConfigError(f"{type(self).__name__} pool_size {self.pool_size} is larger than the "
-                              f"image {(H, W)}")
+                              f"image {(H, W)}{hint}")
         return (C, (H - kh) // sh + 1, (W - kw) // sw + 1)
 
     def build(self, input_shape, rng, dtype):

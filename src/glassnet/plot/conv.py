@@ -42,7 +42,7 @@ def _pick(network, layer, wanted, what: str):
         for candidate in network.layers:
             if wanted(candidate):
                 return candidate
-        raise ConfigError(f"the network has no {what}: {network!r}")
+        raise ConfigError(f"the network has no {what.removeprefix('a ')}: {network!r}")
     if isinstance(layer, (int, np.integer)) and not isinstance(layer, bool):
         if not -len(network.layers) <= layer < len(network.layers):
             raise ConfigError(f"layer must be an index from 0 to {len(network.layers) - 1}; got {layer}")

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..errors import ConfigError, DataError
 from . import pyplot
+from ._backend import finish
 
 _MARKERS = ["o", "s", "^", "v", "D", "P", "X", "*"]
 
@@ -89,11 +90,13 @@ def plot_boundary(W, b, ax, label: str | None = None, alpha: float = 1.0, **styl
     return lines
 
 
-def plot_training(P, T, history, ax=None, feature_names=("p₁", "p₂"), every_epoch: bool = True):
+def plot_training(P, T, history, ax=None, feature_names=("p₁", "p₂"), every_epoch: bool = True, path=None):
     """The input vectors and the boundary after each epoch (the last one bold); returns the figure.
 
     ``history`` is ``report.history`` (a list of ``{"epoch", "W", "b", "errors"}``).
-    The initial weights (epoch 0) are drawn dashed when they define a line.
+    The initial weights (epoch 0) are drawn dashed when they define a line. With
+    ``path`` (.png, .svg, .pdf, ...) the figure is also saved there, as the other plot
+    functions do.
     """
     if not history:
         raise ConfigError("history is empty: train the perceptron first (report.history)")
@@ -109,7 +112,7 @@ def plot_training(P, T, history, ax=None, feature_names=("p₁", "p₂"), every_
     end = history[-1]
     ax.set_title(f"Perceptron after epoch {end['epoch']}: {end['errors']} misclassified")
     ax.legend(loc="best", fontsize="small")
-    return ax.figure
+    return finish(ax.figure, path)
 
 
 def animate_training(P, T, history, path, fps: float = 2.0, feature_names=("p₁", "p₂")):

@@ -9,7 +9,8 @@ drawn in black and the data on top in the full colours. Any model works:
   largest; one output → ``out ≥ 0.5`` (``out ≥ 0`` for tanh or identity);
 * a glassnet :class:`~glassnet.perceptron.Perceptron`: one neuron → its high output;
   several → the neuron with the largest net input (one-hot coding);
-* anything with ``predict(X)`` (scikit-learn classifiers): its labels.
+* anything with ``predict(X)`` (scikit-learn classifiers): its labels; with a
+  ``classes_`` attribute, class ``k`` is ``classes_[k]`` and the legend names it so.
 
 >>> from glassnet import Network, Dense
 >>> from glassnet.datasets import make_xor
@@ -55,6 +56,9 @@ def predict_classes(model, X) -> np.ndarray:
     if out.ndim == 2 and out.shape[1] > 1:
         return out.argmax(axis=1)
     out = out.reshape(-1)
+    classes = _classes(model)
+    if classes is not None:
+        return _index_by(out, classes, "the predictions")
     if out.dtype.kind == "f" and not np.all(out == np.round(out)):
         return (out >= 0.5).astype(np.int64)
     if out.dtype.kind in "iub" or out.dtype.kind == "f":
@@ -62,7 +66,28 @@ def predict_classes(model, X) -> np.ndarray:
     return np.unique(out, return_inverse=True)[1]  # string labels: their sorted order
 
 
-def _points(X, y=None) -> tuple[np.ndarray, np.ndarray | None]:
+def _classes(model) -> list | None:
+    """A scikit-learn-style model's ``classes_`` as a list (None for glassnet networks or without one)."""
+    from ..network import Network
+    from ..perceptron import Perceptron
+
+    if isinstance(model, (Network, Perceptron)):
+        return None
+    classes = getattr(model, "classes_", None)
+    return None if classes is None else list(np.asarray(classes).reshape(-1).tolist())
+
+
+def _index_by(values: np.ndarray, classes: list, name: str) -> np.ndarray:
+    """The position of every value in ``classes``, or a DataError naming the unknown ones."""
+    index = {c: i for i, c in enumerate(classes)}
+    out = np.array([index.get(v, -1) for v in values.tolist()], dtype=np.int64)
+    if (out < 0).any():
+        unknown = sorted({str(v) for v, i in zip(values.tolist(), out) if i < 0})[:5]
+        raise DataError(f"{name} holds labels {unknown} that are not among the model's classes_ {classes}")
+    return out
+
+
+def _points(X, y=None, classes: list | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] != 2:
         raise DataError(f"decision regions are drawn for 2-D inputs: X must have shape (n, 2); got {X.shape}")
@@ -74,6 +99,8 @@ def _points(X, y=None) -> tuple[np.ndarray, np.ndarray | None]:
     y = y.reshape(-1)
     if y.shape[0] != X.shape[0]:
         raise DataError(f"y has {y.shape[0]} labels; X has {X.shape[0]} points")
+    if classes is not None:
+        return X, _index_by(y, classes, "y")      # class k is classes_[k]
     if y.dtype.kind == "f" and np.all(y == np.round(y)):
         y = y.astype(np.int64)                    # 0.0 / 1.0 targets
     elif y.dtype.kind not in "iub":
@@ -145,7 +172,8 @@ def plot_decision_regions(model, X, y=None, ax=None, resolution: int = 200, clas
     resolution : int
         Grid points per axis.
     class_names : sequence of str, optional
-        Legend names of the classes (default ``class 0``, ``class 1``, ...).
+        Legend names of the classes (default: the model's ``classes_`` when it has them,
+        else ``class 0``, ``class 1``, ...).
     show_points : bool
         Draw the data points (the regions alone with False).
     path : str or Path, optional
@@ -155,7 +183,10 @@ def plot_decision_regions(model, X, y=None, ax=None, resolution: int = 200, clas
     matplotlib.figure.Figure
         The regions are ``ax.images[0]``; class ``k`` is painted :func:`region_color` (k).
     """
-    X, y = _points(X, y)
+    classes = _classes(model)
+    if class_names is None and classes is not None:
+        class_names = [str(c) for c in classes]
+    X, y = _points(X, y, classes)
     xs, ys, pts = grid(X, resolution)
     labels = predict_classes(model, pts).reshape(len(ys), len(xs))
     n_classes = int(max(labels.max(), -1 if y is None else y.max())) + 1
@@ -226,10 +257,19 @@ def animate_regions(frames, X, y, path, fps: float = 5.0, class_names=None, feat
                     dpi: int = 80):
     """Write the recorded frames (from :func:`record_regions`) as a GIF (Pillow) or MP4 (ffmpeg).
 
+    ``frames`` is the list :func:`record_regions` returns first; its whole
+    ``(frames, history)`` tuple is accepted too.
+
     The format follows ``path``'s suffix. Returns the path written.
     """
     from matplotlib import animation
 
+    if isinstance(frames, tuple) and len(frames) == 2 and isinstance(frames[0], list):
+        frames = frames[0]                        # record_regions' (frames, history), passed whole
+    if not isinstance(frames, (list, tuple)) or not all(isinstance(f, dict) and "labels" in f for f in frames):
+        raise ConfigError("frames must be the list of frames record_regions() returns "
+                          "(frames, history = record_regions(...)); got "
+                          f"{type(frames).__name__}")
     if not frames:
         raise ConfigError("frames is empty: record them with record_regions() first")
     path = os.fspath(path)

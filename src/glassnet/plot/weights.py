@@ -110,22 +110,19 @@ def plot_weight_histograms(network, which: str = "weights", X=None, y=None, incl
     return finish(fig, path)
 
 
-def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray:
+def confusion_matrix(y_true, y_pred, n_classes: int | None = None, labels=None) -> np.ndarray:
     """Counts ``C[i, j]`` of samples of true class ``i`` predicted as class ``j``.
 
-    ``y_true``/``y_pred`` are class indices (0, 1, ...), or one-hot targets / network
-    outputs of shape (n, K), whose largest entry is taken.
+    ``y_true``/``y_pred`` are class indices (0, 1, ...), one-hot targets / network
+    outputs of shape (n, K), whose largest entry is taken, or labels of any kind
+    (strings, as the scikit-learn estimators return): these index the matrix in sorted
+    order. ``labels``, as in scikit-learn, gives the classes and their order; samples
+    whose true or predicted label is not among them are left out.
+
+    >>> confusion_matrix(["b", "a", "b"], ["b", "b", "b"]).tolist()
+    [[0, 1], [0, 2]]
     """
-    t, p = _labels(y_true, "y_true"), _labels(y_pred, "y_pred")
-    if t.shape != p.shape:
-        raise DataError(f"y_true has {t.shape[0]} samples; y_pred has {p.shape[0]}")
-    K = int(max(t.max(initial=-1), p.max(initial=-1))) + 1 if n_classes is None else int(n_classes)
-    if t.size and (t.min() < 0 or p.min() < 0 or max(t.max(), p.max()) >= K):
-        raise DataError(f"class labels must lie in 0 … {K - 1}; got y_true in {t.min()} … {t.max()}, "
-                        f"y_pred in {p.min()} … {p.max()}")
-    C = np.zeros((K, K), dtype=np.int64)
-    np.add.at(C, (t, p), 1)
-    return C
+    return _confusion(y_true, y_pred, n_classes, labels)[0]
 
 
 def _labels(y, name: str) -> np.ndarray:
@@ -135,35 +132,84 @@ def _labels(y, name: str) -> np.ndarray:
     y = y.reshape(-1)
     if y.dtype.kind == "f":
         if not np.all(y == np.round(y)):
-            raise DataError(f"{name} must hold class indices (0, 1, ...) or rows of class scores; got fractions")
+            raise DataError(f"{name} must hold class indices (0, 1, ...), labels or rows of class scores; "
+                            "got fractions")
         y = y.astype(np.int64)
-    if y.dtype.kind not in "iub":
-        raise DataError(f"{name} must hold class indices (0, 1, ...); got values of dtype {y.dtype}")
     return y.astype(np.int64)
 
 
+def _is_index(y: np.ndarray) -> bool:
+    return y.dtype.kind in "iubf"
+
+
+def _confusion(y_true, y_pred, n_classes=None, labels=None) -> tuple[np.ndarray, list | None]:
+    """The matrix, and the labels indexing it when the inputs were labels rather than indices."""
+    t, p = np.asarray(y_true), np.asarray(y_pred)
+    if labels is None and (_is_index(t) and _is_index(p) or t.ndim == 2 and p.ndim == 2):
+        t, p = _labels(t, "y_true"), _labels(p, "y_pred")
+        if t.shape != p.shape:
+            raise DataError(f"y_true has {t.shape[0]} samples; y_pred has {p.shape[0]}")
+        K = int(max(t.max(initial=-1), p.max(initial=-1))) + 1 if n_classes is None else int(n_classes)
+        if t.size and (t.min() < 0 or p.min() < 0 or max(t.max(), p.max()) >= K):
+            raise DataError(f"class labels must lie in 0 … {K - 1}; got y_true in {t.min()} … {t.max()}, "
+                            f"y_pred in {p.min()} … {p.max()}")
+        C = np.zeros((K, K), dtype=np.int64)
+        np.add.at(C, (t, p), 1)
+        return C, None
+    t, p = t.reshape(-1) if t.ndim <= 1 else t, p.reshape(-1) if p.ndim <= 1 else p
+    if t.ndim != 1 or p.ndim != 1:
+        raise DataError("with labels, y_true and y_pred must be 1-D arrays of labels; "
+                        f"got shapes {t.shape} and {p.shape}")
+    if t.shape != p.shape:
+        raise DataError(f"y_true has {t.shape[0]} samples; y_pred has {p.shape[0]}")
+    if labels is None:
+        try:
+            labels = sorted(set(t.tolist()) | set(p.tolist()))
+        except TypeError as err:
+            raise DataError("y_true and y_pred mix labels that cannot be sorted (such as numbers and strings); "
+                            "give labels=[...] in the order you want") from err
+    else:
+        labels = list(np.asarray(labels, dtype=object).reshape(-1).tolist())
+        if not labels or len(set(labels)) != len(labels):
+            raise DataError(f"labels must be a non-empty list of distinct class labels; got {labels!r}")
+    index = {label: i for i, label in enumerate(labels)}
+    ti = np.array([index.get(v, -1) for v in t.tolist()], dtype=np.int64)
+    pi = np.array([index.get(v, -1) for v in p.tolist()], dtype=np.int64)
+    keep = (ti >= 0) & (pi >= 0)
+    C = np.zeros((len(labels), len(labels)), dtype=np.int64)
+    np.add.at(C, (ti[keep], pi[keep]), 1)
+    return C, labels
+
+
 def plot_confusion_matrix(y_true, y_pred, class_names=None, normalize: bool = False, ax=None,
-                          title: str | None = None, path=None):
+                          title: str | None = None, path=None, labels=None):
     """The confusion matrix as a heat map, with the count written in every cell.
 
     Parameters
     ----------
     y_true, y_pred : arrays
-        Class indices, or one-hot targets / network outputs (n, K).
+        Class indices, one-hot targets / network outputs (n, K), or labels of any kind
+        (such as the strings a scikit-learn estimator predicts), shown in sorted order.
     class_names : sequence of str, optional
+        Names shown on the axes (default: the labels, or the indices).
     normalize : bool
         Colour by the fraction of each true class (rows sum to 1); the cells still show
         the counts, with the percentage below.
     path : str or Path, optional
+    labels : sequence, optional
+        The classes and their order, as scikit-learn's ``labels=`` (samples with other
+        labels are left out).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    n_classes = None if class_names is None else len(class_names)
-    C = confusion_matrix(y_true, y_pred, n_classes)
+    n_classes = None if class_names is None or labels is not None else len(class_names)
+    C, found = _confusion(y_true, y_pred, n_classes, labels)
     K = C.shape[0]
-    names = [str(c) for c in (class_names if class_names is not None else range(K))]
+    if class_names is not None and len(class_names) != K:
+        raise DataError(f"class_names has {len(class_names)} names for {K} classes {found if found else ''}".rstrip())
+    names = [str(c) for c in (class_names if class_names is not None else found if found is not None else range(K))]
     fig, ax = figure_and_axes(ax, figsize=(1.0 + 0.55 * max(K, 4), 0.6 + 0.55 * max(K, 4)))
     rows = C.sum(axis=1, keepdims=True)
     shade = C / np.maximum(rows, 1) if normalize else C
