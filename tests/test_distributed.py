@@ -259,3 +259,23 @@ def test_docs_scaling_examples_run(monkeypatch, tmp_path):
     assert namespace["history"].history["bytes_sent"][-1] == 8 * n * 2
     assert namespace["history"].history["bytes_received"][-1] == 2 * (8 * n + 24)
     assert namespace["inc"].estimator_.score(namespace["X"], namespace["y"]) > 0.9
+
+
+def test_a_broadcast_that_never_completes_fails_clearly_instead_of_hanging(client, monkeypatch):
+    # Client.scatter's own timeout only bounds the wait for workers; a worker killed during the
+    # broadcast once left a step waiting forever. The whole broadcast is bounded by `timeout`.
+    import asyncio
+
+    X, y = data(n=40)
+    net = classifier()
+    before = net._flat.copy()
+    dp = DataParallel(net, X, y, client=client, timeout=0.5, retries=1)
+
+    async def never(*args, **kwargs):
+        await asyncio.sleep(3600)
+    monkeypatch.setattr(client, "_scatter", never)
+    start = time.perf_counter()
+    with pytest.raises(ClusterError, match="after 2 attempt"):
+        dp.loss_and_gradient()
+    assert time.perf_counter() - start < 10
+    np.testing.assert_array_equal(net._flat, before)

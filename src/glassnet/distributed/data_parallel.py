@@ -222,7 +222,10 @@ class DataParallel:
     def _round(self, weights: np.ndarray) -> list:
         """Send the weights once, compute every partition's sums where it lives, bring them back."""
         _, distributed = _dask()
-        wf = self.client.scatter(weights, broadcast=True, hash=False, timeout=self.timeout)   # once per step
+        # Once per step. Client.scatter's own timeout only bounds the wait for workers to appear; a
+        # worker killed during the broadcast could leave it waiting forever, so the whole call is bounded.
+        wf = self.client.sync(self.client._scatter, weights, broadcast=True, hash=False, timeout=self.timeout,
+                              callback_timeout=self.timeout)
         futures = []
         try:
             futures = [self.client.submit(_partition_gradient, self._spec_future, wf, *part, pure=False)
