@@ -117,8 +117,12 @@ def test_weights_sent_once_per_step_and_bytes_reported(client, monkeypatch):
     X, y = data()
     net = classifier()
     scattered = []
-    real = client.scatter
-    monkeypatch.setattr(client, "scatter", lambda d, *a, **k: scattered.append(type(d)) or real(d, *a, **k))
+    real = client._scatter                          # what Client.scatter runs, and what each step calls
+
+    async def spy(d, *a, **k):
+        scattered.append(type(d))
+        return await real(d, *a, **k)
+    monkeypatch.setattr(client, "_scatter", spy)
     hist = fit_distributed(net, X, y, client=client, steps=4, optimizer="adam", n_partitions=5, timeout=TIMEOUT)
     # one scatter of the architecture, then one of the weights per step (not one per partition)
     assert scattered == [str] + [np.ndarray] * 4
