@@ -102,7 +102,7 @@ def test_import_glassnet_does_not_import_matplotlib():
     import sys
 
     code = "import sys, glassnet, glassnet.perceptron, glassnet.plot; print('matplotlib' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.strip() == "False"
 
 
