@@ -24,7 +24,7 @@ from typing import Callable
 
 import numpy as np
 
-from .activations import _rowwise_max, _rowwise_sum, exp_nonpositive
+from .activations import _CONSTANTS, _constant, _rowwise_max, _rowwise_sum, exp_nonpositive
 from .errors import ConfigError
 
 Array = np.ndarray
@@ -198,15 +198,11 @@ class Loss:
 # ---------------------------------------------------------------- the losses
 
 
-_ARANGE: dict[int, Array] = {}
-
-
 def _arange(n: int) -> Array:
-    """``np.arange(n)``, kept per length (row indices for picking one entry per row)."""
-    rows = _ARANGE.get(n)
-    if rows is None:
-        rows = _ARANGE[n] = np.arange(n)
-    return rows
+    """``np.arange(n)``, kept per length with the other small constants (row indices for
+    picking one entry per row)."""
+    rows = _CONSTANTS.get(("arange", n))
+    return _constant(("arange", n), np.arange(n)) if rows is None else rows
 
 
 def _log(x: Array) -> Array:

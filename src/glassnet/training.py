@@ -126,7 +126,7 @@ def _class_sample_weights(network, y: np.ndarray, class_weight) -> np.ndarray:
     name = network.loss.name
     if name == "categorical_crossentropy":
         labels = y.argmax(axis=1)
-        if not (np.count_nonzero(y) == y.shape[0] and np.all(y[np.arange(y.shape[0]), labels] == 1)):
+        if not _is_one_hot(y, labels):
             raise DataError("class_weight needs one class per sample: give class labels or one-hot targets "
                             "(these targets are probabilities); or weigh samples with sample_weight")
         n_classes = y.shape[1]
@@ -167,7 +167,12 @@ def _trains_on_labels(network, y: np.ndarray, labels: np.ndarray | None, sw) -> 
     (``fit`` then gathers and reads one index per sample instead of K targets)."""
     if labels is None or labels.dtype == bool or sw is not None or not network._fused():
         return False
-    # one nonzero per row, and it is the row's largest entry and equals 1 (no n × K temporary)
+    return _is_one_hot(y, labels)
+
+
+def _is_one_hot(y: np.ndarray, labels: np.ndarray) -> bool:
+    """Whether each row of ``y`` is one-hot at ``labels`` (its argmax): one nonzero per row, and it
+    is 1 (no n × K temporary)."""
     return np.count_nonzero(y) == y.shape[0] and bool(np.all(y[np.arange(y.shape[0]), labels] == 1))
 
 
